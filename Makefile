@@ -1,0 +1,30 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench clean
+
+install: $(STAMP)
+
+# torch is pinned and installed first: a bare "torch" requirement would pull a CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/aidbot run; \
+	else echo "TELEGRAM_BOT_TOKEN is not set: chatting in the terminal instead."; $(BIN)/aidbot chat; fi
+
+test: install
+	$(BIN)/ruff check index bot tests scripts
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python scripts/bench_core.py
+
+clean:
+	rm -rf $(VENV) .aidbot

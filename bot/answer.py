@@ -1,0 +1,194 @@
+"""Question → passages → Answer. The one place that decides "I don't know"."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from index import language as languages
+from index.knowledge import KnowledgeBase
+from index.search import Hit
+
+from . import checks, messages
+
+MAX_QUESTION_CHARS = 1000  # longer questions are read up to here
+RELATED_MARGIN = 0.012  # further citations must score this close to the best one
+MAX_CITATIONS = 3
+# Calibrated on held-out questions (see eval/): the best passage must beat the article's own
+# headline by this much, i.e. answer something the article is not merely "about".
+MIN_GAP_OVER_HEADLINE = 0.02
+MIN_SCORE = 0.70
+NAME_MATCH = 0.915  # cosine of two names in different languages ("Germany" ~ "Allemagne")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    article_id: str
+    title: str
+    source: str  # URL or "" when unknown
+    published: str  # ISO date or ""
+    quote: str  # verbatim sentence from the corpus
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    found: bool
+    text: str  # plain text, citations referenced as [1], [2] …; in the asker's language
+    citations: list[Citation] = field(default_factory=list)
+    language: str = "en"  # language the reply is written in
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.text,
+            "citations": [asdict(c) for c in self.citations],
+        }
+
+
+def clean_question(question: str) -> str:
+    return " ".join(_CONTROL.sub(" ", question).split())[:MAX_QUESTION_CHARS]
+
+
+def reply_language(question: str, hint: str | None = None) -> str:
+    """The question's own language when the bot speaks it, else the user's interface language."""
+    detected = languages.detect(question)
+    if detected in messages.LANGUAGES:
+        return detected
+    return messages.base_language(hint) if hint else "en"
+
+
+class Answerer:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._names: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._names_lock = threading.Lock()
+
+    def ask(self, question: str, language: str | None = None) -> Answer:
+        """language: a hint such as Telegram's language_code ("en", "fr", "uk", "de-DE")."""
+        asked = clean_question(question)
+        lang = reply_language(asked, language)
+        if not any(c.isalnum() for c in asked):
+            return Answer(question, False, messages.text("empty_question", lang), [], lang)
+        hits = self.kb.search(asked, k=8)
+        best = self._best(asked, hits)
+        if best is None:
+            return Answer(question, False, messages.text("not_found", lang), [], lang)
+        chosen = [best] + [
+            h for h in hits
+            if h is not best and h.passage.paragraph > 0
+            and h.dense >= best.dense - RELATED_MARGIN and self._can_answer(asked, h)
+        ][: MAX_CITATIONS - 1]
+        citations = [
+            Citation(n, h.passage.article_id, h.passage.title, h.passage.source,
+                     h.passage.published, h.passage.text)
+            for n, h in enumerate(chosen, start=1)
+        ]
+        return Answer(question, True, self._compose(asked, citations, lang), citations, lang)
+
+    # ---- deciding ------------------------------------------------------------------------
+    def _best(self, question: str, hits: list[Hit]) -> Hit | None:
+        if not hits:
+            return None
+        top = max(hits, key=lambda h: h.dense)
+        if top.dense < MIN_SCORE:
+            return None
+        if top.dense - self._headline_score(question, top) < MIN_GAP_OVER_HEADLINE:
+            return None
+        return top if self._can_answer(question, top) else None
+
+    def _headline_score(self, question: str, hit: Hit) -> float:
+        if hit.passage.paragraph == 0:
+            return -1.0  # the headline itself answers
+        return self.kb.headline_score(question, hit.passage.article_id)
+
+    def _can_answer(self, question: str, hit: Hit) -> bool:
+        sentence = hit.passage.text
+        if checks.asks_price(question) and not checks.has_money(sentence):
+            return False
+        if checks.asks_how_many(question) and not checks.has_number(sentence):
+            return False
+        if checks.asks_when(question) and not checks.has_date(sentence):
+            return False
+        return all(self._mentioned(term, sentence, hit.passage.title)
+                   for term in checks.key_terms(question, languages.detect(question)))
+
+    def _mentioned(self, term: str, sentence: str, title: str) -> bool:
+        text_words = checks.words(f"{title} {sentence}")
+        if checks.mentions(term, text_words) or checks.mentions(_latin(term), text_words):
+            return True
+        if any(c.isdigit() for c in term):
+            return False
+        names = [w for w in text_words if w[:1].isupper() and len(w) > 2]
+        if not names:
+            return False
+        vectors = self._name_vectors([term] + names)
+        return bool((vectors[1:] @ vectors[0]).max() >= NAME_MATCH)
+
+    def _name_vectors(self, names: list[str]) -> np.ndarray:
+        with self._names_lock:
+            missing = [n for n in dict.fromkeys(names) if n not in self._names]
+        if missing:
+            fresh = self.kb.embedder.queries(missing)
+            with self._names_lock:
+                for name, vec in zip(missing, fresh):
+                    self._names[name] = vec
+                while len(self._names) > 20_000:
+                    self._names.popitem(last=False)
+        with self._names_lock:
+            return np.vstack([self._names[n] for n in names])
+
+    # ---- composing -----------------------------------------------------------------------
+    def _compose(self, question: str, citations: list[Citation], lang: str) -> str:
+        lead = messages.text("according_to", lang)
+        first = citations[0]
+        key = _key_figure(question, first.quote)
+        lines = [f"{lead} {key} [1]" if key else lead, f"«{first.quote}» [1]"]
+        if len(citations) > 1:
+            lines.append(messages.text("see_also", lang) + " " + " ".join(
+                f"[{c.n}]" for c in citations[1:]))
+        return "\n".join(lines)
+
+
+_FIGURE = re.compile(
+    r"(?:(?:plus d[e’']|près de|more than|over|about|around|nearly|almost|понад|майже|"
+    r"более|около|über|fast|más de|casi|ponad|prawie|oltre|quasi)\s+)?"
+    r"(?:\d[\d\s.,]*\d|\d|[^\W\d_]+)(?:\s+(?:millions?|milliards?|mille|thousand|million|"
+    r"billion|мільйон\w*|тисяч\w*|миллион\w*|тысяч\w*))?"
+    r"(?:\s+d[e’'])?\s*(?:€|euros?|dollars?|\$)?(?:\s+[^\W\d_]+){0,2}",
+    re.IGNORECASE,
+)
+
+
+def _key_figure(question: str, quote: str) -> str:
+    """For "how many"/"how much" questions, the figure in the quote that answers, verbatim."""
+    if not (checks.asks_how_many(question) or checks.asks_price(question)):
+        return ""
+    for match in _FIGURE.finditer(quote):
+        span = match.group(0).strip(" ,;")
+        head = checks.words(span)
+        if head and (any(c.isdigit() for c in span) or checks.has_number(head[0])
+                     or (len(head) > 1 and checks.has_number(head[1]))
+                     or (len(head) > 2 and checks.has_number(head[2]))):
+            return span if span in quote else ""
+    return ""
+
+
+_CYRILLIC = dict(zip(
+    "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяэыёъ",
+    ["a", "b", "v", "h", "g", "d", "e", "ie", "zh", "z", "y", "i", "i", "i", "k", "l", "m", "n",
+     "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "iu", "ia", "e", "y",
+     "e", ""],
+))
+
+
+def _latin(word: str) -> str:
+    """Cyrillic spelled in Latin letters, so 'Естонія' can meet 'Estonie'."""
+    return "".join(_CYRILLIC.get(c, _CYRILLIC.get(c.lower(), c)) for c in word)

@@ -1,0 +1,125 @@
+"""What a question asks for, and whether a sentence can answer it at all.
+
+Dense similarity says a sentence is *about* the question; it cannot tell "how many tanks did
+Germany send?" from "how many laptops were sent?". These checks catch the commonest near misses:
+a name or figure the question depends on that the sentence never mentions, a price asked of a
+sentence without any amount of money, a count asked of a sentence without a number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+_HOW_MANY = re.compile(
+    r"\b(how many|how much|combien|скільки|сколько|wie viele?|wieviele?|cu[aá]nt[oa]s?|ile|"
+    r"quant[ie]|quant[oa]s|hoeveel|kiek)\b", re.IGNORECASE)
+_PRICE = re.compile(
+    r"\b(price|prices|cost|costs|costing|salary|wage|worth|prix|co[uû]te?|co[uû]t|salaire|"
+    r"вартість|ціна|ціну|коштує|коштувала?|коштували|зарплата|зарплату|стоит|стоимость|цена|"
+    r"зарплата|preis|kostet|kosten|gehalt|precio|cuesta|cuestan|salario|cena|kosztuje|"
+    r"pensja|prezzo|costa|costano|stipendio|pre[çc]o|custa|sal[aá]rio|prijs|kost)\b",
+    re.IGNORECASE)
+_MONEY = re.compile(
+    r"(€|\$|£|₴|\beuros?\b|\bdollars?\b|\busd\b|\beur\b|\buah\b|\bhryvn|\bгрив|\bєвро|\bевро|"
+    r"\bдолар|\bfrancs?\b|\bpounds?\b|\bzł|\bzlot|\bkroner|\bkronor|\byen\b)", re.IGNORECASE)
+_WHEN = re.compile(
+    r"\b(when|quand|коли|когда|wann|cu[aá]ndo|kiedy|quando|wanneer|what year|what date|"
+    r"en quelle année|в якому році|в каком году|in welchem jahr)\b", re.IGNORECASE)
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
+    r"septembre|octobre|novembre|d[ée]cembre|січ\w*|лют\w*|берез\w*|квіт\w*|трав\w*|"
+    r"черв\w*|лип\w*|серп\w*|верес\w*|жовт\w*|листопад\w*|груд\w*|январ\w*|феврал\w*|"
+    r"март\w*|апрел\w*|мая|май|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|"
+    r"декабр\w*|januar|februar|märz|juni|juli|oktober|dezember|enero|febrero|marzo|abril|"
+    r"mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|yesterday|today|hier|"
+    r"aujourd'hui|вчора|сьогодні|вчера|сегодня)\b", re.IGNORECASE)
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+    "fifty hundred hundreds thousand thousands million millions billion billions dozen dozens "
+    "un une deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente cent "
+    "cents mille million millions milliard milliards douzaine dizaines centaines milliers "
+    "один одна два дві три чотири п'ять десять сто тисяча тисячі тисяч мільйон мільйони "
+    "мільйонів мільярд один одна две три четыре пять десять сто тысяча тысячи тысяч миллион "
+    "миллиона миллионов миллиард ein eine zwei drei vier fünf zehn hundert tausend million "
+    "millionen milliarde uno una dos tres cuatro cinco diez cien mil millón millones "
+    "jeden dwa trzy cztery pięć dziesięć sto tysiąc tysiące milion miliony "
+    "due tre quattro cinque dieci cento mille milione milioni"
+).split()
+_NUMBER_WORD_SET = {w.replace("'", "’") for w in _NUMBER_WORDS} | set(_NUMBER_WORDS)
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics: 'Électricité' → 'electricite'."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def asks_how_many(question: str) -> bool:
+    return bool(_HOW_MANY.search(question))
+
+
+def asks_price(question: str) -> bool:
+    return bool(_PRICE.search(question))
+
+
+def asks_when(question: str) -> bool:
+    return bool(_WHEN.search(question))
+
+
+def has_date(text: str) -> bool:
+    return bool(_DATE.search(text))
+
+
+def has_number(text: str) -> bool:
+    if re.search(r"\d", text):
+        return True
+    return any(fold(w) in _NUMBER_WORD_SET or w.lower() in _NUMBER_WORD_SET for w in words(text))
+
+
+def has_money(text: str) -> bool:
+    return bool(_MONEY.search(text)) and has_number(text)
+
+
+def key_terms(question: str, lang: str = "") -> list[str]:
+    """Names and figures the answer must mention: capitalised words that do not open the
+    question (not in German, which capitalises every noun), acronyms, and anything with a
+    digit ("F-16", "2024")."""
+    found = []
+    tokens = words(question)
+    for i, token in enumerate(tokens):
+        if any(c.isdigit() for c in token):
+            found.append(token)
+            continue
+        for part in re.split(r"[-'’]", token):
+            acronym = len(part) >= 2 and part.isupper() and part.isalpha()
+            capitalised = (part[:1].isupper() and (i > 0 or part is not token) and len(part) > 2
+                           and not part.isupper() and lang != "de")
+            if acronym or capitalised:
+                found.append(part)
+    return found
+
+
+def mentions(term: str, text_words: list[str]) -> bool:
+    """Spelled alike: the same word, or a shared stem of five letters ('Ukraine' ~ 'ukrainiennes',
+    'Estonia' ~ 'Estonie'). Translations across scripts are left to the embedding check."""
+    t = fold(term)
+    if any(c.isdigit() for c in t):
+        digits = re.sub(r"\D", "", t)
+        return any(digits and digits in re.sub(r"\D", "", fold(w)) for w in text_words)
+    stem = t[: max(4, min(len(t) - 1, 5))]
+    for w in text_words:
+        f = fold(w)
+        if f == t or f.startswith(stem):
+            return True
+        if len(t) >= 5 and SequenceMatcher(None, t, f).ratio() >= 0.75:
+            return True  # spellings of one name: 'Fertchouk' ~ 'Ferchuk'
+    return False

@@ -1,0 +1,275 @@
+"""The knowledge store as one object: the corpus folder, the SQLite + FAISS index built from it,
+and search. Writers are serialised across processes; readers never wait for them."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from . import articles as corpus
+from .articles import Article
+from .embeddings import Embedder
+from .passages import split_article
+from .search import Hit, cosine_scores, match_expression, rank_hits
+from .store import NewPassage, Store, StoredArticle, new_index, supports_removal
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    id: str
+    title: str
+    source: str
+    published: str
+    language: str
+    passages: int
+
+
+@dataclass(frozen=True)
+class AddResult:
+    article: ArticleInfo
+    duplicate: bool  # True: the same text was already in the corpus; nothing changed
+
+
+Progress = Callable[[int, int], None]
+
+
+def _info(a: StoredArticle) -> ArticleInfo:
+    return ArticleInfo(a.id, a.title, a.source, a.published, a.language, a.passages)
+
+
+class KnowledgeBase:
+    def __init__(self, corpus_dir: Path, index_dir: Path, embedder: Embedder):
+        self.corpus_dir = corpus_dir
+        self.index_dir = index_dir
+        self.embedder = embedder
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(index_dir)
+        self._lock_path = index_dir / "write.lock"
+        self._thread_lock = threading.RLock()
+        self._vectors: faiss.Index | None = None
+        self._generation = -1
+        self._swap = threading.Lock()
+        self._queries: dict[str, np.ndarray] = {}
+        self.sync()
+
+    @classmethod
+    def open(cls, corpus_dir: Path, index_dir: Path, model: str | None = None,
+             models_dir: Path | None = None) -> KnowledgeBase:
+        embedder = Embedder(model, models_dir or index_dir / "models")
+        return cls(corpus_dir, index_dir, embedder)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ---- locking ------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time, in this process and across processes."""
+        with self._thread_lock, open(self._lock_path, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # ---- keeping the index equal to the corpus ------------------------------------------
+    def sync(self, progress: bool = False) -> None:
+        """Index what the corpus has and the store lacks, drop what the corpus lost, re-embed
+        everything when the model changed. Cheap when nothing changed."""
+        with self._writing():
+            model = (self.embedder.name, self.embedder.dimension)
+            stored_model = (self.store.meta("model"), int(self.store.meta("dimension") or 0))
+            stored = {a.id: a for a in self.store.articles()}
+            if stored and stored_model != model:
+                log.warning("the index was built with %s (%d dims), not %s (%d dims): "
+                            "re-embedding every passage", *stored_model, *model)
+                stale = set(stored)
+            else:
+                stale = set()
+            on_disk = {p.stem: p for p in corpus.corpus_files(self.corpus_dir)}
+            for article_id, path in on_disk.items():
+                known = stored.get(article_id)
+                st = path.stat()
+                if known is None:
+                    log.info("indexing %s: it is in the corpus but not in the index", path.name)
+                    stale.add(article_id)
+                elif (known.file_size, known.file_mtime_ns) != (st.st_size, st.st_mtime_ns):
+                    if self._article_changed(known, path):
+                        log.info("re-indexing %s: its file changed", path.name)
+                        stale.add(article_id)
+                    else:
+                        self.store.touch_article(article_id, st.st_size, st.st_mtime_ns)
+            gone = [a for a in stored if a not in on_disk]
+            for article_id in gone:
+                log.info("removing %s from the index: it is no longer in the corpus", article_id)
+            todo = [corpus.read_corpus_file(on_disk[a]) for a in sorted(stale) if a in on_disk]
+            if todo or gone or not stored_model[0]:
+                self._index_articles(todo, remove=gone, progress=progress)
+            self._refresh(force=True, save=True)
+
+    def _article_changed(self, known: StoredArticle, path: Path) -> bool:
+        article = corpus.read_corpus_file(path)
+        current = [p.text for p in split_article(article)]
+        stored = [row[0] for row in self.store.db.execute(
+            "SELECT text FROM passages WHERE article_id = ? ORDER BY id", (known.id,))]
+        return current != stored or article.title != known.title
+
+    def rebuild(self, progress: bool = False) -> int:
+        """Re-embed the whole corpus; returns the number of passages."""
+        with self._writing():
+            on_disk = corpus.corpus_files(self.corpus_dir)
+            stored = [a.id for a in self.store.articles()]
+            self._index_articles([corpus.read_corpus_file(p) for p in on_disk],
+                                 remove=stored, progress=progress, full=True)
+            self._refresh(force=True, save=True)
+        return sum(a.passages for a in self.store.articles())
+
+    def _index_articles(self, items: list[Article], remove: list[str] = (),
+                        progress: bool = False, full: bool = False) -> None:
+        prepared = []
+        all_passages = []
+        for article in items:
+            passages = split_article(article)
+            prepared.append((article, passages))
+            all_passages.extend(passages)
+        vectors = self._embed_passages(all_passages, progress and len(all_passages) > 64)
+        rows, start = [], 0
+        for article, passages in prepared:
+            path = self.corpus_dir / f"{article.id}.md"
+            st = path.stat()
+            stored = StoredArticle(article.id, article.title, article.source, article.published,
+                                   article.language, st.st_size, st.st_mtime_ns)
+            new = [NewPassage(p.paragraph, p.sentence, p.text, p.context) for p in passages]
+            rows.append((stored, new, vectors[start:start + len(passages)]))
+            start += len(passages)
+        replaced = {a.id for a in items} | set(remove)
+        old_ids = [pid for aid in replaced for pid in self.store.passage_ids(aid)]
+        generation = self.store.replace_articles(
+            rows, remove=remove, model=(self.embedder.name, self.embedder.dimension))
+        current = self._vectors
+        if full or current is None or not supports_removal(current) or (
+                current.ntotal and current.d != self.embedder.dimension):
+            index = self.store.build_vectors()
+        else:
+            index = faiss.clone_index(current)
+            if old_ids:
+                index.remove_ids(np.asarray(old_ids, dtype=np.int64))
+            new_ids = [pid for aid in {a.id for a in items} for pid in self.store.passage_ids(aid)]
+            if new_ids:
+                stored_vectors = self.store.vectors(new_ids)
+                index.add_with_ids(np.vstack([stored_vectors[i] for i in new_ids]),
+                                   np.asarray(new_ids, dtype=np.int64))
+        self.store.save_vectors(index, generation)
+        with self._swap:
+            self._vectors, self._generation = index, generation
+
+    def _embed_passages(self, passages: list, progress: bool) -> np.ndarray:
+        """Mean of the sentence's own vector and the vector of the sentence in its context
+        (headline + sentence): the context finds it, the sentence alone keeps it specific."""
+        alone = self.embedder.passages([p.text for p in passages], progress=progress)
+        in_context = self.embedder.passages([p.context for p in passages], progress=progress)
+        return ((alone + in_context) / 2).astype(np.float32)
+
+    # ---- changes ------------------------------------------------------------------------
+    def add(self, article: Article, progress: bool = False) -> AddResult:
+        return self.add_many([article], progress=progress)[0]
+
+    def add_many(self, items: list[Article], progress: bool = False) -> list[AddResult]:
+        results: dict[str, bool] = {}
+        with self._writing():
+            self._refresh()
+            known = {a.id for a in self.store.articles()}
+            todo: list[Article] = []
+            for article in items:
+                if article.id in known or article.id in results:
+                    results.setdefault(article.id, True)
+                    continue
+                corpus.write_corpus_file(self.corpus_dir, article)
+                results[article.id] = False
+                todo.append(article)
+            if todo:
+                self._index_articles(todo, progress=progress)
+            infos = {a.id: _info(a) for a in self.store.articles_by_ids(list(results))}
+        return [AddResult(infos[a.id], results[a.id]) for a in items]
+
+    def remove(self, article_id: str) -> ArticleInfo:
+        with self._writing():
+            self._refresh()
+            found = self.store.article(article_id)
+            if found is None:
+                raise KeyError(article_id)
+            # the corpus first: a crash after this line leaves an index entry that the next
+            # sync drops, never a corpus file that would come back
+            (self.corpus_dir / f"{article_id}.md").unlink(missing_ok=True)
+            self._index_articles([], remove=[article_id])
+            return _info(found)
+
+    # ---- reads --------------------------------------------------------------------------
+    def articles(self) -> list[ArticleInfo]:
+        return [_info(a) for a in self.store.articles()]
+
+    def article(self, article_id: str) -> ArticleInfo | None:
+        found = self.store.article(article_id)
+        return _info(found) if found else None
+
+    def _refresh(self, force: bool = False, save: bool = False) -> faiss.Index:
+        """Pick up changes committed by another process (or a crash-interrupted write)."""
+        generation = self.store.generation()
+        with self._swap:
+            if generation == self._generation and self._vectors is not None and not force:
+                return self._vectors
+        index = self.store.load_vectors(generation, save=save)
+        with self._swap:
+            if generation >= self._generation or force:
+                self._vectors, self._generation = index, generation
+            return self._vectors
+
+    def _query_vector(self, question: str) -> np.ndarray:
+        """Embedding of a question; the last few are kept, as one answer asks for it twice."""
+        with self._swap:
+            cached = self._queries.get(question)
+        if cached is not None:
+            return cached
+        vector = self.embedder.queries([question])[0]
+        with self._swap:
+            self._queries[question] = vector
+            if len(self._queries) > 64:
+                self._queries.pop(next(iter(self._queries)))
+        return vector
+
+    def search(self, question: str, k: int = 10) -> list[Hit]:
+        vectors = self._refresh()
+        query = self._query_vector(question)
+        dense: dict[int, float] = {}
+        if vectors.ntotal:
+            scores, ids = vectors.search(query[None, :], min(CANDIDATES, vectors.ntotal))
+            dense = {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+        lexical = [pid for pid, _ in self.store.full_text(match_expression(question), CANDIDATES)]
+        missing = [pid for pid in lexical if pid not in dense]
+        dense.update(cosine_scores(query, self.store.vectors(missing)))
+        passages = self.store.passages(list(dense))
+        return rank_hits(dense, lexical, passages, k)
+
+    def headline_score(self, question: str, article_id: str) -> float:
+        """Similarity of the question to the article's headline passage, on the same scale as
+        search hits (-1 when the article has no headline)."""
+        row = self.store.db.execute(
+            "SELECT vector FROM passages WHERE article_id = ? AND paragraph = 0 LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return -1.0
+        query = self._query_vector(question)
+        return float(np.dot(query, np.frombuffer(row[0], dtype=np.float32)))

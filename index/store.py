@@ -1,0 +1,313 @@
+"""SQLite (articles, passages, vectors, full-text index, model) and a FAISS file derived from it.
+
+SQLite is the store's source of truth and every change is one transaction. The FAISS file is
+named after the store's generation and written atomically after the commit: a missing or stale
+file (a crash between the two) is rebuilt from the vectors kept in SQLite.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+HNSW_FROM = 200_000  # below this many vectors an exact flat index is fast enough (14 ms at 100k)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL, published TEXT NOT NULL,
+    language TEXT NOT NULL, file_size INTEGER NOT NULL, file_mtime_ns INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    paragraph INTEGER NOT NULL, sentence INTEGER NOT NULL, text TEXT NOT NULL,
+    context TEXT NOT NULL, vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: str
+    title: str
+    source: str
+    published: str
+    language: str
+    file_size: int
+    file_mtime_ns: int
+    passages: int = 0
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    id: int
+    article_id: str
+    paragraph: int
+    sentence: int
+    text: str
+    context: str
+    title: str
+    source: str
+    published: str
+    language: str
+
+
+@dataclass(frozen=True)
+class NewPassage:
+    paragraph: int
+    sentence: int
+    text: str
+    context: str
+
+
+class Store:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / "aidbot.sqlite"
+        self._local = threading.local()
+        self.db.executescript(_SCHEMA)
+        with self._write() as db:
+            if self.meta("schema_version") is None:
+                self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
+                self._set_meta(db, "generation", "0")
+
+    # ---- connections --------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (SQLite connections are not shared across threads)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._local.db = db
+        return db
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # ---- meta ---------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                   "SET value = excluded.value", (key, value))
+
+    def generation(self) -> int:
+        return int(self.meta("generation") or 0)
+
+    def _bump(self, db: sqlite3.Connection) -> int:
+        generation = int(db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+        self._set_meta(db, "generation", str(generation + 1))
+        return generation + 1
+
+    # ---- reads --------------------------------------------------------------------------
+    def articles(self) -> list[StoredArticle]:
+        rows = self.db.execute(
+            "SELECT a.id, a.title, a.source, a.published, a.language, a.file_size, "
+            "a.file_mtime_ns, (SELECT count(*) FROM passages p WHERE p.article_id = a.id) "
+            "FROM articles a ORDER BY a.title, a.id"
+        ).fetchall()
+        return [StoredArticle(*row) for row in rows]
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        return next((a for a in self.articles_by_ids([article_id])), None)
+
+    def articles_by_ids(self, ids: Sequence[str]) -> list[StoredArticle]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT a.id, a.title, a.source, a.published, a.language, a.file_size, "
+            "a.file_mtime_ns, (SELECT count(*) FROM passages p WHERE p.article_id = a.id) "
+            f"FROM articles a WHERE a.id IN ({marks})", list(ids)
+        ).fetchall()
+        return [StoredArticle(*row) for row in rows]
+
+    def passages(self, ids: Sequence[int]) -> dict[int, StoredPassage]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT p.id, p.article_id, p.paragraph, p.sentence, p.text, p.context, a.title, "
+            "a.source, a.published, a.language FROM passages p JOIN articles a "
+            f"ON a.id = p.article_id WHERE p.id IN ({marks})", [int(i) for i in ids]
+        ).fetchall()
+        return {row[0]: StoredPassage(*row) for row in rows}
+
+    def vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, vector FROM passages WHERE id IN ({marks})",
+                               [int(i) for i in ids]).fetchall()
+        return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
+
+    def full_text(self, match: str, k: int) -> list[tuple[int, float]]:
+        """(passage id, bm25 score: lower is better) for an FTS5 MATCH expression."""
+        try:
+            return self.db.execute(
+                "SELECT rowid, bm25(passages_fts) AS score FROM passages_fts "
+                "WHERE passages_fts MATCH ? ORDER BY score LIMIT ?", (match, k)
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+    # ---- writes -------------------------------------------------------------------------
+    def replace_articles(self, items: Iterable[tuple[StoredArticle, list[NewPassage], np.ndarray]],
+                         remove: Iterable[str] = (), model: tuple[str, int] | None = None) -> int:
+        """Insert or replace articles with their passages and remove others, in one transaction.
+        Returns the new generation."""
+        with self._write() as db:
+            for article_id in remove:
+                self._delete(db, article_id)
+            for article, passages, vectors in items:
+                self._delete(db, article.id)
+                db.execute(
+                    "INSERT INTO articles(id, title, source, published, language, file_size, "
+                    "file_mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (article.id, article.title, article.source, article.published,
+                     article.language, article.file_size, article.file_mtime_ns),
+                )
+                for passage, vector in zip(passages, vectors, strict=True):
+                    cur = db.execute(
+                        "INSERT INTO passages(article_id, paragraph, sentence, text, context, "
+                        "vector) VALUES (?, ?, ?, ?, ?, ?)",
+                        (article.id, passage.paragraph, passage.sentence, passage.text,
+                         passage.context, np.asarray(vector, dtype=np.float32).tobytes()),
+                    )
+                    db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)",
+                               (cur.lastrowid, passage.text))
+            if model is not None:
+                self._set_meta(db, "model", model[0])
+                self._set_meta(db, "dimension", str(model[1]))
+            return self._bump(db)
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, article_id: str) -> None:
+        db.execute("DELETE FROM passages_fts WHERE rowid IN "
+                   "(SELECT id FROM passages WHERE article_id = ?)", (article_id,))
+        db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    def touch_article(self, article_id: str, size: int, mtime_ns: int) -> None:
+        with self._write() as db:
+            db.execute("UPDATE articles SET file_size = ?, file_mtime_ns = ? WHERE id = ?",
+                       (size, mtime_ns, article_id))
+
+    # ---- vectors ------------------------------------------------------------------------
+    def faiss_path(self, generation: int) -> Path:
+        return self.directory / f"vectors-{generation}.faiss"
+
+    def load_vectors(self, generation: int, save: bool = False) -> faiss.Index:
+        """The FAISS index for this generation, rebuilt from SQLite when its file is missing
+        (and written back when `save`: only a writer holding the lock may)."""
+        path = self.faiss_path(generation)
+        if path.is_file():
+            try:
+                return faiss.read_index(str(path))
+            except RuntimeError:
+                log.warning("the vector file %s is damaged: rebuilding it", path.name)
+        else:
+            log.info("no vector file for generation %d: rebuilding it from the store", generation)
+        index = self.build_vectors()
+        if save:
+            self.save_vectors(index, generation)
+        return index
+
+    def build_vectors(self) -> faiss.Index:
+        dimension = int(self.meta("dimension") or 0)
+        count = self.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+        index = new_index(dimension or 1, count)
+        batch_ids, batch = [], []
+        for pid, blob in self.db.execute("SELECT id, vector FROM passages ORDER BY id"):
+            batch_ids.append(pid)
+            batch.append(np.frombuffer(blob, dtype=np.float32))
+            if len(batch) >= 10_000:
+                index.add_with_ids(np.vstack(batch), np.asarray(batch_ids, dtype=np.int64))
+                batch_ids, batch = [], []
+        if batch:
+            index.add_with_ids(np.vstack(batch), np.asarray(batch_ids, dtype=np.int64))
+        return index
+
+    def save_vectors(self, index: faiss.Index, generation: int) -> None:
+        path = self.faiss_path(generation)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        faiss.write_index(index, str(tmp))
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        for old in self.directory.glob("vectors-*.faiss"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        for stale in self.directory.glob(".vectors-*.tmp-*"):
+            if not _pid_alive(stale.name.rsplit("-", 1)[-1]):
+                stale.unlink(missing_ok=True)
+
+    def passage_ids(self, article_id: str) -> list[int]:
+        rows = self.db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))
+        return [row[0] for row in rows]
+
+
+def new_index(dimension: int, expected: int) -> faiss.Index:
+    if expected >= HNSW_FROM:
+        inner = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efSearch = 128
+    else:
+        inner = faiss.IndexFlatIP(dimension)
+    return faiss.IndexIDMap2(inner)
+
+
+def supports_removal(index: faiss.Index) -> bool:
+    return isinstance(faiss.downcast_index(index.index), faiss.IndexFlat)
+
+
+def _pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _Transaction:
+    """`with` block = one IMMEDIATE transaction on an autocommit connection."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
