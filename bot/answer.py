@@ -100,13 +100,17 @@ class Answerer:
         top = max(hits, key=lambda h: h.dense)
         if top.dense < MIN_SCORE:
             return None
-        if top.dense - self._headline_score(question, top) < MIN_GAP_OVER_HEADLINE:
+        if top.passage.paragraph == 0:
+            # the headline only answers when it beats every sentence of its own article
+            runner_up = max((h.dense for h in hits if h.passage.paragraph > 0
+                             and h.passage.article_id == top.passage.article_id), default=-1.0)
+            if top.dense - runner_up < MIN_GAP_OVER_HEADLINE:
+                return None
+        elif top.dense - self._headline_score(question, top) < MIN_GAP_OVER_HEADLINE:
             return None
         return top if self._can_answer(question, top) else None
 
     def _headline_score(self, question: str, hit: Hit) -> float:
-        if hit.passage.paragraph == 0:
-            return -1.0  # the headline itself answers
         return self.kb.headline_score(question, hit.passage.article_id)
 
     def _can_answer(self, question: str, hit: Hit) -> bool:
@@ -157,28 +161,59 @@ class Answerer:
         return "\n".join(lines)
 
 
-_FIGURE = re.compile(
-    r"(?:(?:plus d[e’']|près de|more than|over|about|around|nearly|almost|понад|майже|"
-    r"более|около|über|fast|más de|casi|ponad|prawie|oltre|quasi)\s+)?"
-    r"(?:\d[\d\s.,]*\d|\d|[^\W\d_]+)(?:\s+(?:millions?|milliards?|mille|thousand|million|"
-    r"billion|мільйон\w*|тисяч\w*|миллион\w*|тысяч\w*))?"
-    r"(?:\s+d[e’'])?\s*(?:€|euros?|dollars?|\$)?(?:\s+[^\W\d_]+){0,2}",
-    re.IGNORECASE,
-)
+_QUALIFIERS = {"près", "plus", "moins", "environ", "over", "more", "than", "about", "around",
+               "nearly", "almost", "понад", "майже", "близько", "более", "около", "über", "fast",
+               "más", "casi", "ponad", "prawie", "oltre", "quasi", "de", "d", "of"}
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+
+
+def _bare(token: str) -> str:
+    token = token.strip(".,;:!?«»()\"“”‘’'")
+    return re.split(r"[’']", token)[-1]
+
+
+def _is_number(token: str) -> bool:
+    bare = _bare(token)
+    return bool(bare) and (bare.replace(".", "").replace(",", "").isdigit()
+                           or checks.has_number(bare) and not any(c.isdigit() for c in bare)
+                           and checks.fold(bare) in checks.number_words())
 
 
 def _key_figure(question: str, quote: str) -> str:
-    """For "how many"/"how much" questions, the figure in the quote that answers, verbatim."""
+    """For "how many"/"how much" questions, the figure in the quote that answers, verbatim:
+    "près de sept mille ordinateurs portables", "plus de 77 000 euros"."""
     if not (checks.asks_how_many(question) or checks.asks_price(question)):
         return ""
-    for match in _FIGURE.finditer(quote):
-        span = match.group(0).strip(" ,;")
-        head = checks.words(span)
-        if head and (any(c.isdigit() for c in span) or checks.has_number(head[0])
-                     or (len(head) > 1 and checks.has_number(head[1]))
-                     or (len(head) > 2 and checks.has_number(head[2]))):
-            return span if span in quote else ""
-    return ""
+    tokens = list(re.finditer(r"\S+", quote))
+    stems = {checks.fold(w)[:4] for w in checks.words(question) if len(w) > 3}
+    best, best_score = "", -99
+    i = 0
+    while i < len(tokens):
+        if not _is_number(tokens[i].group(0)):
+            i += 1
+            continue
+        first = last = i
+        while last + 1 < len(tokens) and _is_number(tokens[last + 1].group(0)) \
+                and not re.search(r"[,;:.]$", tokens[last].group(0)):
+            last += 1
+        while first > 0 and _bare(tokens[first - 1].group(0)).lower() in _QUALIFIERS \
+                and not re.search(r"[,;:.]$", tokens[first - 1].group(0)):
+            first -= 1
+        tail = last
+        for _ in range(3):  # "de", then the thing counted: "drones FPV", "ordinateurs portables"
+            if tail + 1 >= len(tokens) or re.search(r"[,;:.»)]$", tokens[tail].group(0)):
+                break
+            tail += 1
+        while first < i and _bare(tokens[first].group(0)).lower() in {"de", "d", "of"}:
+            first += 1
+        figure = quote[tokens[first].start():tokens[tail].end()].rstrip(".,;:!?«»()")
+        following = {checks.fold(w)[:4] for w in checks.words(figure)}
+        score = 2 * bool(stems & following) - 3 * bool(_YEAR.match(_bare(tokens[i].group(0))))
+        score += 3 * (checks.asks_price(question) and checks.has_money(figure))
+        if score > best_score:
+            best, best_score = figure, score
+        i = last + 1
+    return best if best in quote else ""
 
 
 _CYRILLIC = dict(zip(

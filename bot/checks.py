@@ -50,7 +50,11 @@ _NUMBER_WORDS = (
     "jeden dwa trzy cztery pięć dziesięć sto tysiąc tysiące milion miliony "
     "due tre quattro cinque dieci cento mille milione milioni"
 ).split()
-_NUMBER_WORD_SET = {w.replace("'", "’") for w in _NUMBER_WORDS} | set(_NUMBER_WORDS)
+_NUMBER_WORD_SET = {fold_ascii for w in _NUMBER_WORDS for fold_ascii in (w, w.replace("'", "’"))}
+
+
+def number_words() -> set[str]:
+    return _NUMBER_WORD_SET
 
 
 def fold(word: str) -> str:

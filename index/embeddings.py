@@ -49,7 +49,11 @@ class Embedder:
         self.name = model or DEFAULT_MODEL
         location = str(prepare_default_model(models_dir)) if model is None else model
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
+
+        transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()
 
         torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
         try:
@@ -67,7 +71,9 @@ class Embedder:
         self._passage_prompt = (
             "passage" if "passage" in prompts else "document" if "document" in prompts else None
         )
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension")
+        self.dimension = int(dimension())
 
     def _encode(self, texts: list[str], prompt: str | None, progress: bool = False) -> np.ndarray:
         if not texts:

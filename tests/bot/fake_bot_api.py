@@ -254,6 +254,7 @@ class _Failure:
     remaining: int
     method: str | None
     retry_after: int
+    description: str
 
 
 @dataclass
@@ -424,10 +425,11 @@ class FakeBotAPI:
         self._notify()
 
     def fail_next(self, count: int = 1, status: int = 429, method: str | None = None,
-                  retry_after: int = 1) -> None:
+                  retry_after: int = 1, description: str = "") -> None:
         """The next `count` calls (of `method`, or any method) get this error instead: 429 (too
-        many requests, retry after `retry_after` s) or 5xx (internal server error)."""
-        self._failures.append(_Failure(status, count, method, retry_after))
+        many requests, retry after `retry_after` s), 5xx (internal server error), or any
+        status with `description`."""
+        self._failures.append(_Failure(status, count, method, retry_after, description))
 
     @property
     def pending_updates(self) -> int:
@@ -490,7 +492,7 @@ class FakeBotAPI:
                 if failure.status == 429:
                     raise ApiError(429, f"Too Many Requests: retry after {failure.retry_after}",
                                    {"retry_after": failure.retry_after})
-                raise ApiError(failure.status, "Internal Server Error")
+                raise ApiError(failure.status, failure.description or "Internal Server Error")
 
     async def call(self, method: str, params: dict) -> Any:
         self.calls.append((method, params))
