@@ -142,7 +142,7 @@ class Answerer:
         if missing:
             fresh = self.kb.embedder.queries(missing)
             with self._names_lock:
-                for name, vec in zip(missing, fresh):
+                for name, vec in zip(missing, fresh, strict=False):
                     self._names[name] = vec
                 while len(self._names) > 20_000:
                     self._names.popitem(last=False)
@@ -220,7 +220,7 @@ _CYRILLIC = dict(zip(
     "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяэыёъ",
     ["a", "b", "v", "h", "g", "d", "e", "ie", "zh", "z", "y", "i", "i", "i", "k", "l", "m", "n",
      "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "iu", "ia", "e", "y",
-     "e", ""],
+     "e", ""], strict=False,
 ))
 
 

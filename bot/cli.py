@@ -55,7 +55,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         print("nothing was added", file=sys.stderr)
         return 1
     kb = open_knowledge(settings)
-    for source, result in zip(args.sources, kb.add_many(loaded, progress=sys.stderr.isatty())):
+    results = kb.add_many(loaded, progress=sys.stderr.isatty())
+    for source, result in zip(args.sources, results, strict=True):
         a = result.article
         if result.duplicate:
             print(f"{source}: already in the corpus as {a.id} ({a.title})")

@@ -127,7 +127,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Articles que je connais ({count}) :",
         "uk": "Статті, які я знаю ({count}):",
     },
-    "passages": {"en": "passages: {count}", "fr": "passages : {count}", "uk": "фрагментів: {count}"},
+    "passages": {
+        "en": "passages: {count}",
+        "fr": "passages : {count}",
+        "uk": "фрагментів: {count}",
+    },
     "rate_limited": {
         "en": "You are asking faster than I can answer. Please wait {seconds} s and ask again.",
         "fr": "Vous posez des questions plus vite que je ne peux répondre. Attendez {seconds} s "

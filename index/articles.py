@@ -84,7 +84,9 @@ def decode_text(data: bytes) -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:
-                raise IngestError(f"the file starts with a {codec} mark but is not valid {codec}")
+                raise IngestError(
+                    f"the file starts with a {codec} mark but is not valid {codec}"
+                ) from None
     if b"\x00" in data:
         raise IngestError("this looks like a binary file, not text")
     try:
@@ -104,7 +106,8 @@ def decode_text(data: bytes) -> str:
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\n\r\t\f")
+    bad = sum(1 for c in text
+              if unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\n\r\t\f")
     return bad / len(text)
 
 

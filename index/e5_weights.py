@@ -164,7 +164,15 @@ def _state_dict(p: _Packed) -> dict[str, np.ndarray]:
 
 
 def _tokenizer(p: _Packed):
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     special = p.special
     tok = Tokenizer(models.Unigram(p.pieces, unk_id=special["unk"], byte_fallback=False))
@@ -202,7 +210,8 @@ def _normalisation_exceptions(mapping: dict[int, str]) -> list:
     if dropped:
         from tokenizers import Regex
 
-        rules.append(normalizers.Replace(Regex("[" + "".join(_escape(c) for c in dropped) + "]"), ""))
+        pattern = "[" + "".join(_escape(c) for c in dropped) + "]"
+        rules.append(normalizers.Replace(Regex(pattern), ""))
     return rules + replaced
 
 

@@ -71,8 +71,8 @@ class Embedder:
         self._passage_prompt = (
             "passage" if "passage" in prompts else "document" if "document" in prompts else None
         )
-        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension")
+        dimension = (getattr(self._model, "get_embedding_dimension", None)
+                     or self._model.get_sentence_embedding_dimension)
         self.dimension = int(dimension())
 
     def _encode(self, texts: list[str], prompt: str | None, progress: bool = False) -> np.ndarray:

@@ -19,7 +19,7 @@ from .articles import Article
 from .embeddings import Embedder
 from .passages import split_article
 from .search import Hit, cosine_scores, match_expression, rank_hits
-from .store import NewPassage, Store, StoredArticle, new_index, supports_removal
+from .store import NewPassage, Store, StoredArticle, supports_removal
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ class KnowledgeBase:
         dense: dict[int, float] = {}
         if vectors.ntotal:
             scores, ids = vectors.search(query[None, :], min(CANDIDATES, vectors.ntotal))
-            dense = {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+            dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0}
         lexical = [pid for pid, _ in self.store.full_text(match_expression(question), CANDIDATES)]
         missing = [pid for pid in lexical if pid not in dense]
         dense.update(cosine_scores(query, self.store.vectors(missing)))
@@ -273,3 +273,32 @@ class KnowledgeBase:
             return -1.0
         query = self._query_vector(question)
         return float(np.dot(query, np.frombuffer(row[0], dtype=np.float32)))
+
+    def problems(self) -> list[str]:
+        """Every way the corpus, SQLite and FAISS disagree (empty when consistent)."""
+        found = []
+        db = self.store.db
+        on_disk = {p.stem: p for p in corpus.corpus_files(self.corpus_dir)}
+        stored = {a.id: a for a in self.store.articles()}
+        for article_id in on_disk.keys() - stored.keys():
+            found.append(f"{article_id} is in the corpus but not indexed")
+        for article_id in stored.keys() - on_disk.keys():
+            found.append(f"{article_id} is indexed but not in the corpus")
+        for article_id in on_disk.keys() & stored.keys():
+            expected = len(split_article(corpus.read_corpus_file(on_disk[article_id])))
+            if stored[article_id].passages != expected:
+                found.append(f"{article_id} has {stored[article_id].passages} passages, "
+                             f"expected {expected}")
+        orphans = db.execute("SELECT count(*) FROM passages WHERE article_id NOT IN "
+                             "(SELECT id FROM articles)").fetchone()[0]
+        if orphans:
+            found.append(f"{orphans} passages belong to no article")
+        ids = {row[0] for row in db.execute("SELECT id FROM passages")}
+        fts = {row[0] for row in db.execute("SELECT rowid FROM passages_fts")}
+        if ids != fts:
+            found.append(f"full-text index has {len(fts)} rows for {len(ids)} passages")
+        vectors = self._refresh()
+        faiss_ids = set(faiss.vector_to_array(vectors.id_map).tolist()) if vectors.ntotal else set()
+        if faiss_ids != ids:
+            found.append(f"FAISS holds {len(faiss_ids)} vectors for {len(ids)} passages")
+        return found

@@ -188,8 +188,9 @@ def _auto_entities(text: str) -> list[dict]:
     m = re.match(r"/[a-zA-Z0-9_]{1,32}(@[a-zA-Z0-9_]{5,32})?", text)
     if m:
         entities.append({"type": "bot_command", "offset": 0, "length": m.end()})
+    command_end = entities[0]["length"] if entities else 0
     for m in re.finditer(r"(?<![\w@])@[a-zA-Z0-9_]{5,32}", text):
-        if not entities or m.start() >= entities[0]["length"] or entities[0]["type"] != "bot_command":
+        if m.start() >= command_end:
             entities.append({"type": "mention", "offset": utf16_len(text[: m.start()]),
                              "length": utf16_len(m.group(0))})
     return entities

@@ -1,0 +1,77 @@
+import sqlite3
+
+from index.articles import from_pasted_text, write_corpus_file
+from index.knowledge import KnowledgeBase
+
+NEW = ("Norway funds mobile kitchens for Odesa\n"
+       "Norway has paid for twelve mobile field kitchens that will feed displaced families in "
+       "Odesa this winter. The kitchens arrive in December.")
+
+
+def passage_rows(kb: KnowledgeBase) -> int:
+    return kb.store.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+
+
+def test_add_search_remove(kb):
+    before = passage_rows(kb)
+    result = kb.add(from_pasted_text(NEW))
+    assert not result.duplicate and result.article.passages == 3
+    assert (kb.corpus_dir / f"{result.article.id}.md").is_file()
+    hits = kb.search("how many field kitchens did Norway pay for?", k=3)
+    assert hits[0].passage.text.startswith("Norway has paid for twelve mobile field kitchens")
+    again = kb.add(from_pasted_text(NEW.replace(" ", "  ")))
+    assert again.duplicate and again.article.id == result.article.id
+    assert passage_rows(kb) == before + 3
+    kb.remove(result.article.id)
+    assert passage_rows(kb) == before
+    assert not (kb.corpus_dir / f"{result.article.id}.md").exists()
+    assert all("Norway" not in h.passage.text for h in kb.search("Norway kitchens", k=5))
+
+
+def test_another_process_sees_changes(kb, embedder):
+    other = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    added = kb.add(from_pasted_text(NEW)).article
+    assert other.search("Norway mobile kitchens Odesa", k=1)[0].passage.article_id == added.id
+    other.remove(added.id)
+    assert all(h.passage.article_id != added.id for h in kb.search("Norway kitchens", k=5))
+
+
+def test_crash_after_corpus_write_is_completed_at_start(kb, embedder, caplog):
+    # what a crash between writing the corpus file and committing the index leaves behind
+    article = from_pasted_text(NEW)
+    write_corpus_file(kb.corpus_dir, article)
+    kb.close()
+    with caplog.at_level("INFO"):
+        reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    assert any("not in the index" in r.message for r in caplog.records)
+    assert reopened.article(article.id).passages == 3
+    assert reopened.add(article).duplicate
+
+
+def test_crash_after_corpus_removal_is_completed_at_start(kb, embedder):
+    article = kb.add(from_pasted_text(NEW)).article
+    (kb.corpus_dir / f"{article.id}.md").unlink()
+    reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    assert reopened.article(article.id) is None
+
+
+def test_missing_or_damaged_vector_file_is_rebuilt(kb, embedder):
+    files = list(kb.index_dir.glob("vectors-*.faiss"))
+    assert len(files) == 1
+    files[0].write_bytes(b"garbage")
+    reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    assert "sept mille" in reopened.search("how many laptops were sent?", k=1)[0].passage.text
+    files[0].unlink()
+    reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    assert "sept mille" in reopened.search("how many laptops were sent?", k=1)[0].passage.text
+
+
+def test_model_change_re_embeds(kb, embedder, caplog):
+    db = sqlite3.connect(kb.index_dir / "aidbot.sqlite")
+    db.execute("UPDATE meta SET value = 'another-model' WHERE key = 'model'")
+    db.commit()
+    db.close()
+    with caplog.at_level("WARNING"):
+        reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    assert any("re-embedding" in r.message for r in caplog.records)
+    assert reopened.store.meta("model") == embedder.name
