@@ -385,7 +385,7 @@ async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                                     max_bytes=settings.max_article_bytes))
     elif len([line for line in argument.splitlines() if line.strip()]) >= 2:
         async def read() -> Article:
-            return from_pasted_text(argument)
+            return await asyncio.to_thread(from_pasted_text, argument)
     else:
         await _say(update, "add_usage")
         return
@@ -511,11 +511,13 @@ def build_application(settings: Settings, kb: Any, answerer: Answerer) -> Applic
 # ---- running ----------------------------------------------------------------------------------
 
 class RedactToken(logging.Filter):
-    """Replaces the bot token in log records (request URLs contain it) with "<token>"."""
+    """Replaces secrets in log records with "<token>": the bot token is in every request URL
+    that httpx and python-telegram-bot log, the webhook secret in setWebhook's parameters."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self.secrets = [s for s in {token, token.replace(":", "%3A")} if s]
+        forms = {form for s in secrets if s for form in (s, s.replace(":", "%3A"))}
+        self.secrets = sorted(forms, key=len, reverse=True)
 
     def _redact(self, text: str) -> str:
         for secret in self.secrets:
@@ -538,7 +540,7 @@ class RedactToken(logging.Filter):
         return True
 
 
-def install_token_filter(token: str) -> RedactToken:
+def install_token_filter(*secrets: str) -> RedactToken:
     """Adds the redacting filter to every handler of the root logger (configuring logging first
     when nothing has)."""
     root = logging.getLogger()
@@ -546,7 +548,7 @@ def install_token_filter(token: str) -> RedactToken:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                             level=logging.INFO)
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
-    redact = RedactToken(token)
+    redact = RedactToken(*secrets)
     for handler in root.handlers:
         handler.addFilter(redact)
     return redact
@@ -567,7 +569,7 @@ def run_bot(settings: Settings) -> int:
         print("AIDBOT_WEBHOOK_SECRET may only hold 1-256 characters among A-Z, a-z, 0-9, _ "
               "and -.", file=sys.stderr)
         return 2
-    install_token_filter(settings.telegram_token)
+    install_token_filter(settings.telegram_token, settings.webhook_secret)
 
     from index.knowledge import KnowledgeBase
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import language
 from .errors import IngestError
+from .faults import crash_point
 from .fetch import fetch
 
 __all__ = ["Article", "IngestError", "load_source", "from_upload", "from_pasted_text",
@@ -257,6 +258,7 @@ def write_corpus_file(corpus_dir: Path, article: Article) -> Path:
             out.write(to_markdown(article))
             out.flush()
             os.fsync(out.fileno())
+        crash_point("corpus-file-written")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

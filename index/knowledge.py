@@ -17,6 +17,7 @@ import numpy as np
 from . import articles as corpus
 from .articles import Article
 from .embeddings import Embedder
+from .faults import crash_point
 from .passages import split_article
 from .search import Hit, cosine_scores, match_expression, rank_hits
 from .store import NewPassage, Store, StoredArticle, supports_removal
@@ -171,7 +172,9 @@ class KnowledgeBase:
                 stored_vectors = self.store.vectors(new_ids)
                 index.add_with_ids(np.vstack([stored_vectors[i] for i in new_ids]),
                                    np.asarray(new_ids, dtype=np.int64))
+        crash_point("store-committed")
         self.store.save_vectors(index, generation)
+        crash_point("vectors-saved")
         with self._swap:
             self._vectors, self._generation = index, generation
 
@@ -197,6 +200,7 @@ class KnowledgeBase:
                     results.setdefault(article.id, True)
                     continue
                 corpus.write_corpus_file(self.corpus_dir, article)
+                crash_point("corpus-file-renamed")
                 results[article.id] = False
                 todo.append(article)
             if todo:
@@ -213,6 +217,7 @@ class KnowledgeBase:
             # the corpus first: a crash after this line leaves an index entry that the next
             # sync drops, never a corpus file that would come back
             (self.corpus_dir / f"{article_id}.md").unlink(missing_ok=True)
+            crash_point("corpus-file-removed")
             self._index_articles([], remove=[article_id])
             return _info(found)
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from .faults import crash_point
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
@@ -208,7 +210,9 @@ class Store:
             if model is not None:
                 self._set_meta(db, "model", model[0])
                 self._set_meta(db, "dimension", str(model[1]))
-            return self._bump(db)
+            generation = self._bump(db)
+            crash_point("store-before-commit")
+            return generation
 
     @staticmethod
     def _delete(db: sqlite3.Connection, article_id: str) -> None:
@@ -263,6 +267,7 @@ class Store:
         faiss.write_index(index, str(tmp))
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
+        crash_point("vectors-file-written")
         os.replace(tmp, path)
         for old in self.directory.glob("vectors-*.faiss"):
             if old != path:

@@ -214,6 +214,7 @@ class BotMessage:
     chat: dict
     bot_user: dict
     edits: int = 0
+    at: float = field(default_factory=time.monotonic)  # when the server received it
 
     @property
     def buttons(self) -> list[dict]:
@@ -292,6 +293,7 @@ class FakeBotAPI:
         self._closing = False
         self._server: tornado.httpserver.HTTPServer | None = None
         self._tasks: set[asyncio.Task] = set()
+        self.listeners: list[Callable[[BotMessage], None]] = []  # called with each sent message
 
     # ---- life cycle ------------------------------------------------------------------------
 
@@ -497,6 +499,7 @@ class FakeBotAPI:
 
     async def call(self, method: str, params: dict) -> Any:
         self.calls.append((method, params))
+        self._notify()
         self._check_failure(method)
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
@@ -605,6 +608,8 @@ class FakeBotAPI:
             reply_to=reply_to, reply_markup=params.get("reply_markup"),
             date=int(time.time()), chat=record.chat, bot_user=self.bot_user)
         self.sent.append(message)
+        for listener in self.listeners:
+            listener(message)
         result = message.to_json()
         if reply_to is not None:
             replied = record.messages.get(reply_to) or next(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import os
 import shutil
 import signal
 import socket
@@ -25,7 +24,13 @@ from telegram.ext import Application
 
 from bot.answer import Answer, Answerer, Citation
 from bot.settings import Settings
-from bot.telegram import ALLOWED_UPDATES, build_application, install_token_filter, run_bot
+from bot.telegram import (
+    ALLOWED_UPDATES,
+    UserRateLimit,
+    build_application,
+    install_token_filter,
+    run_bot,
+)
 from index.embeddings import Embedder
 from index.knowledge import KnowledgeBase
 
@@ -78,40 +83,17 @@ The Swedish development agency also paid for surgical equipment in four hospital
 Doctors in Sumy said the vehicles arrived just as a new wave of attacks began."""
 
 
-# ---- the knowledge base -------------------------------------------------------------------------
-
-def _copy_corpus(target: Path) -> Path:
-    shutil.copytree(REPO / "corpus", target)
-    assert list(target.glob("*.md")), "the seed corpus is empty"
-    return target
-
-
-@pytest.fixture(scope="session")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the model is prepared: AIDBOT_MODEL_CACHE when set, so it is prepared only once."""
-    cache = os.environ.get("AIDBOT_MODEL_CACHE", "").strip()
-    return Path(cache) if cache else tmp_path_factory.mktemp("models")
-
-
-@pytest.fixture(scope="session")
-def embedder(models_dir: Path) -> Embedder:
-    return Embedder(None, models_dir)
-
+# ---- the knowledge base (tests/conftest.py: models_dir, embedder, corpus_dir, kb, cli_env) ------
 
 @pytest.fixture(scope="session")
 def session_kb(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
                ) -> Iterator[KnowledgeBase]:
-    """One knowledge base on a copy of the seed corpus, for the tests that only read it."""
+    """One knowledge base on a copy of the seed corpus, for the tests that only read it; those
+    that change the corpus use the function-scoped `kb`."""
     root = tmp_path_factory.mktemp("kb")
-    kb = KnowledgeBase(_copy_corpus(root / "corpus"), root / "index", embedder)
-    yield kb
-    kb.close()
-
-
-@pytest.fixture
-def fresh_kb(embedder: Embedder, tmp_path: Path) -> Iterator[KnowledgeBase]:
-    """A knowledge base of its own, for the tests that change the corpus."""
-    kb = KnowledgeBase(_copy_corpus(tmp_path / "corpus"), tmp_path / "index", embedder)
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    kb = KnowledgeBase(root / "corpus", root / "index", embedder)
+    assert kb.articles(), "the seed corpus is empty"
     yield kb
     kb.close()
 
@@ -174,8 +156,8 @@ async def bot(api: FakeBotAPI, session_kb: KnowledgeBase) -> AsyncIterator[Bot]:
 
 
 @pytest.fixture
-async def admin_bot(api: FakeBotAPI, fresh_kb: KnowledgeBase) -> AsyncIterator[Bot]:
-    async with running_bot(api, fresh_kb) as running:
+async def admin_bot(api: FakeBotAPI, kb: KnowledgeBase) -> AsyncIterator[Bot]:
+    async with running_bot(api, kb) as running:
         yield running
 
 
@@ -437,8 +419,8 @@ async def test_ingest_errors_are_shown_and_nothing_changes(admin_bot: Bot):
 
 
 async def test_file_over_the_limit_is_refused_before_download(api: FakeBotAPI,
-                                                              fresh_kb: KnowledgeBase):
-    async with running_bot(api, fresh_kb, max_article_bytes=1000):
+                                                              kb: KnowledgeBase):
+    async with running_bot(api, kb, max_article_bytes=1000):
         message = api.send_document(api.user(ADMIN, "en"), b"x" * 5000, "big.txt", caption="/add")
         assert (await api.reply_to(message)).text == (
             "This file is too big (0.0 MB); the limit is 0.0 MB.")
@@ -555,6 +537,19 @@ async def test_per_user_rate_limit(api: FakeBotAPI, session_kb: KnowledgeBase):
         assert await ask(api, patient, "What is the capital of Peru?") == NOT_FOUND
 
 
+def test_rate_limit_counts_the_last_minute_per_user():
+    now = [1000.0]
+    limit = UserRateLimit(2, clock=lambda: now[0])
+    assert limit.check(1) == 0 and limit.check(1) == 0
+    assert limit.check(1) == 60  # the first of the two must leave the window
+    assert limit.check(2) == 0  # others are not affected
+    now[0] += 30
+    assert limit.check(1) == 30
+    now[0] += 30
+    assert limit.check(1) == 0
+    assert UserRateLimit(0).check(1) == 0  # 0: no limit
+
+
 class BarrierAnswerer:
     """Each question waits until `users` questions are being answered at once."""
 
@@ -590,9 +585,9 @@ class BlockingKnowledgeBase:
         return getattr(self.kb, name)
 
 
-async def test_questions_do_not_wait_behind_an_add(api: FakeBotAPI, fresh_kb: KnowledgeBase):
-    slow = BlockingKnowledgeBase(fresh_kb)
-    async with running_bot(api, slow, answerer=Answerer(fresh_kb)):
+async def test_questions_do_not_wait_behind_an_add(api: FakeBotAPI, kb: KnowledgeBase):
+    slow = BlockingKnowledgeBase(kb)
+    async with running_bot(api, slow, answerer=Answerer(kb)):
         adding = api.send_message(api.user(ADMIN, "en"), f"/add {JAPAN_TEXT}")
         await api.wait_for(lambda: (ADMIN, "typing") in api.chat_actions)
         for i in range(3):
@@ -645,19 +640,6 @@ def test_run_bot_refuses_a_webhook_without_secret(capsys: pytest.CaptureFixture)
 
 # ---- the real process ---------------------------------------------------------------------------
 
-def _bot_env(api: FakeBotAPI, tmp_path: Path, models_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIDBOT_", "TELEGRAM_"))}
-    env.update({
-        "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
-        "AIDBOT_CORPUS_DIR": str(_copy_corpus(tmp_path / "corpus")),
-        "AIDBOT_INDEX_DIR": str(tmp_path / "index"),
-        "AIDBOT_MODEL_CACHE": str(models_dir),
-        "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-        "PYTHONUNBUFFERED": "1",
-    })
-    return env
-
-
 async def _serve_one_question(api: FakeBotAPI, process: asyncio.subprocess.Process) -> str:
     await api.wait_for(lambda: api.calls_to("getUpdates") or process.returncode is not None,
                        timeout=300)
@@ -667,12 +649,19 @@ async def _serve_one_question(api: FakeBotAPI, process: asyncio.subprocess.Proce
     return reply.text
 
 
-@pytest.mark.parametrize("how", ["aidbot run", "run_bot with debug logging"])
+@pytest.mark.parametrize(("how", "stop"), [("aidbot run", signal.SIGINT),
+                                           ("run_bot with debug logging", signal.SIGTERM)])
 async def test_real_process_answers_and_stops_cleanly_without_logging_the_token(
-        api: FakeBotAPI, tmp_path: Path, embedder: Embedder, models_dir: Path, how: str):
-    env = _bot_env(api, tmp_path, models_dir)  # the embedder fixture prepared the model there
+        api: FakeBotAPI, cli_env: dict, embedder: Embedder, how: str, stop: signal.Signals):
+    # `embedder`: the model is prepared in models_dir before the process starts
+    env = {k: v for k, v in cli_env.items() if k.upper() != "NO_PROXY"}
+    env.update({  # a proxy from the environment must not catch the loopback Bot API
+        "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url, "PYTHONUNBUFFERED": "1",
+        "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"})
     if how == "aidbot run":
-        command = [sys.executable, "-m", "bot.cli", "run"]
+        script = Path(sys.executable).with_name("aidbot")  # the installed console script
+        command = [str(script), "run"] if script.exists() else [
+            sys.executable, "-m", "bot.cli", "run"]
     else:
         command = [sys.executable, "-c",
                    "import logging, sys\n"
@@ -686,7 +675,7 @@ async def test_real_process_answers_and_stops_cleanly_without_logging_the_token(
     output = asyncio.ensure_future(process.communicate())
     try:
         text = await _serve_one_question(api, process)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         stdout, stderr = await asyncio.wait_for(output, 120)
     finally:
         if process.returncode is None:
@@ -712,6 +701,10 @@ async def test_token_filter_redacts_request_urls_in_this_process(bot: Bot):
     try:
         assert await ask(bot.api, bot.api.user(1201, "en"), "/start")
         logging.getLogger("aidbot.test").error("token %s in args", bot.api.token)
+        try:
+            raise RuntimeError(f"cannot reach /bot{bot.api.token}/getMe")
+        except RuntimeError:
+            logging.getLogger("aidbot.test").exception("in a traceback")
     finally:
         httpx_logger.setLevel(level)
         for h in root.handlers:
@@ -720,4 +713,5 @@ async def test_token_filter_redacts_request_urls_in_this_process(bot: Bot):
     logs = stream.getvalue()
     assert "/bot<token>/sendMessage" in logs
     assert "token <token> in args" in logs
+    assert "RuntimeError: cannot reach /bot<token>/getMe" in logs
     assert bot.api.token not in logs

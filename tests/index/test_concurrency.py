@@ -1,0 +1,40 @@
+"""Questions keep being answered, correctly, while articles are added and removed."""
+
+import threading
+
+from bot.answer import Answerer
+from index.articles import from_pasted_text
+
+
+def test_questions_answered_during_writes(kb):
+    answerer = Answerer(kb)
+    errors: list[str] = []
+    answers = 0
+    stop = threading.Event()
+
+    def ask() -> None:
+        nonlocal answers
+        while not stop.is_set():
+            try:
+                answer = answerer.ask("how many laptops were sent?")
+                if not answer.found or "sept mille" not in answer.citations[0].quote:
+                    errors.append(f"wrong answer: {answer.text}")
+                answers += 1
+            except Exception as exc:  # any error a user would see
+                errors.append(repr(exc))
+
+    askers = [threading.Thread(target=ask) for _ in range(3)]
+    for t in askers:
+        t.start()
+    for n in range(4):
+        article = from_pasted_text(f"Update {n} on winter aid\nSweden sent {n + 3} mobile "
+                                   "boiler units to Kharkiv. Each heats a school.")
+        added = kb.add(article).article
+        assert answerer.ask(f"How many boiler units did Sweden send? ({n})").found
+        kb.remove(added.id)
+    stop.set()
+    for t in askers:
+        t.join()
+    assert errors == []
+    assert answers > 0
+    assert kb.problems() == []
