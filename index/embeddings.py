@@ -60,7 +60,8 @@ class Embedder:
             self._model = SentenceTransformer(location, device="cpu")
         except OSError as exc:
             raise ModelUnavailable(
-                f"cannot load the embedding model {location!r}: {exc}. It is not on this machine "
+                f"cannot load the embedding model {location!r} ({type(exc).__name__}): it is "
+                "not on this machine "
                 "and downloads are off (HF_HUB_OFFLINE=1): unset AIDBOT_MODEL to use the bundled "
                 "model, point AIDBOT_MODEL at a local folder, or set HF_HUB_OFFLINE=0 to allow "
                 "a download."

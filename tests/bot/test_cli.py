@@ -135,3 +135,10 @@ def test_add_killed_mid_write_leaves_a_working_index(cli_env, tmp_path, embedder
     assert len(list(Path(cli_env["AIDBOT_CORPUS_DIR"]).glob("*.md"))) == 2
     assert not [p for p in Path(cli_env["AIDBOT_INDEX_DIR"]).iterdir() if ".tmp" in p.name
                 and p.stat().st_mtime > time.time() + 1]
+
+
+def test_a_model_that_needs_a_download_fails_clearly(cli_env):
+    env = dict(cli_env, AIDBOT_MODEL="example-org/model-not-on-this-machine", HF_HUB_OFFLINE="1")
+    done = aidbot(env, "ask", "how many laptops were sent?", timeout=120)
+    assert done.returncode == 2
+    assert "HF_HUB_OFFLINE" in done.stderr and "AIDBOT_MODEL" in done.stderr
