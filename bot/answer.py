@@ -210,11 +210,12 @@ def _key_figure(question: str, quote: str) -> str:
         while first > 0 and _bare(tokens[first - 1].group(0)).lower() in _QUALIFIERS \
                 and not re.search(r"[,;:.]$", tokens[first - 1].group(0)):
             first -= 1
-        tail = last
-        for _ in range(3):  # "de", then the thing counted: "drones FPV", "ordinateurs portables"
+        tail, counted = last, 0
+        while counted < 2:  # the thing counted: "(de) drones FPV", "ordinateurs portables"
             if tail + 1 >= len(tokens) or re.search(r"[,;:.»)]$", tokens[tail].group(0)):
                 break
             tail += 1
+            counted += _bare(tokens[tail].group(0)).lower() not in {"de", "d", "of"}
         while first < i and _bare(tokens[first].group(0)).lower() in {"de", "d", "of"}:
             first += 1
         figure = quote[tokens[first].start():tokens[tail].end()].rstrip(".,;:!?«»()")

@@ -48,13 +48,13 @@ class Settings:
     index_dir: Path = Path(".aidbot")
     model: str | None = None  # None: the bundled multilingual-e5-small
     model_cache_dir: Path | None = None  # None: <index_dir>/models
-    telegram_token: str = ""
+    telegram_token: str = field(default="", repr=False)
     telegram_api_url: str = TELEGRAM_DEFAULT_API_URL
     admins: frozenset[int] = field(default_factory=frozenset)
     webhook_url: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    webhook_secret: str = ""
+    webhook_secret: str = field(default="", repr=False)
     allow_private_urls: bool = False
     max_article_bytes: int = 20 * 1024 * 1024
     user_questions_per_minute: int = 20

@@ -146,6 +146,20 @@ class BotState:
         return await asyncio.get_running_loop().run_in_executor(self.corpus_worker, call, *args)
 
 
+class RateLimiter(AIORateLimiter):
+    """Telegram's flood limits (30 messages/s overall, 20/min per group; a 429 pauses every
+    request for its retry_after and is retried), except for chat actions: they are not messages,
+    and "typing…" must never make an answer wait."""
+
+    async def process_request(self, callback: Callable[..., Awaitable[Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: int | None) -> Any:
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data,
+                                             rate_limit_args)
+
+
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     return context.bot_data[STATE_KEY]
 
@@ -481,7 +495,7 @@ def build_application(settings: Settings, kb: Any, answerer: Answerer) -> Applic
         .base_file_url(f"{api}/file/bot")
         .request(_request(settings, read_timeout=20.0, pool_size=256))
         .get_updates_request(_request(settings, read_timeout=10.0, pool_size=2))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RateLimiter(max_retries=3))
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)

@@ -100,6 +100,8 @@ class KnowledgeBase:
             else:
                 stale = set()
             on_disk = {p.stem: p for p in corpus.corpus_files(self.corpus_dir)}
+            for leftover in self.corpus_dir.glob(".tmp-*.md"):
+                leftover.unlink(missing_ok=True)  # a write killed before its rename
             for article_id, path in on_disk.items():
                 known = stored.get(article_id)
                 st = path.stat()

@@ -147,7 +147,11 @@ async def main(args: argparse.Namespace) -> None:
             users = Users(api, args.users)
             print(f"{os.cpu_count()} CPUs, {len(kb.articles())} article(s), "
                   f"{args.users} users", flush=True)
-            await asyncio.gather(*(users.ask(i, q) for i, (_, q) in enumerate(questions(3)[:5])))
+            # warm-up: every distinct question once, so that the steady state is measured
+            pool = questions(3)
+            for start in range(0, len(pool), args.users):
+                await asyncio.gather(*(users.ask(i, q) for i, (_, q) in
+                                       enumerate(pool[start:start + args.users])))
             users.found = 0
             rate, latencies = await sustained(users, args.rounds)
             report(f"sustained, {args.users} users asking in turn", rate, latencies)

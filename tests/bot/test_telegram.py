@@ -86,8 +86,8 @@ Doctors in Sumy said the vehicles arrived just as a new wave of attacks began.""
 # ---- the knowledge base (tests/conftest.py: models_dir, embedder, corpus_dir, kb, cli_env) ------
 
 @pytest.fixture(scope="session")
-def session_kb(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[KnowledgeBase]:
+def shared_kb(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+              ) -> Iterator[KnowledgeBase]:
     """One knowledge base on a copy of the seed corpus, for the tests that only read it; those
     that change the corpus use the function-scoped `kb`."""
     root = tmp_path_factory.mktemp("kb")
@@ -150,8 +150,8 @@ async def running_bot(api: FakeBotAPI, kb: KnowledgeBase, answerer: object = Non
 
 
 @pytest.fixture
-async def bot(api: FakeBotAPI, session_kb: KnowledgeBase) -> AsyncIterator[Bot]:
-    async with running_bot(api, session_kb) as running:
+async def bot(api: FakeBotAPI, shared_kb: KnowledgeBase) -> AsyncIterator[Bot]:
+    async with running_bot(api, shared_kb) as running:
         yield running
 
 
@@ -474,8 +474,8 @@ class LongAnswerer:
 
 
 async def test_long_answer_is_split_into_messages_telegram_accepts(api: FakeBotAPI,
-                                                                    session_kb: KnowledgeBase):
-    async with running_bot(api, session_kb, answerer=LongAnswerer()):
+                                                                    shared_kb: KnowledgeBase):
+    async with running_bot(api, shared_kb, answerer=LongAnswerer()):
         question = api.send_message(api.user(601, "en"), "Tell me everything")
         parts = await api.answer_to(question)
     assert len(parts) >= 4
@@ -519,16 +519,16 @@ class BrokenAnswerer:
         raise RuntimeError("the index is on fire")
 
 
-async def test_errors_are_logged_and_the_user_is_told(api: FakeBotAPI, session_kb: KnowledgeBase,
+async def test_errors_are_logged_and_the_user_is_told(api: FakeBotAPI, shared_kb: KnowledgeBase,
                                                       caplog: pytest.LogCaptureFixture):
-    async with running_bot(api, session_kb, answerer=BrokenAnswerer()):
+    async with running_bot(api, shared_kb, answerer=BrokenAnswerer()):
         text = await ask(api, api.user(701, "fr"), "Combien ?")
     assert text == "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant."
     assert "the index is on fire" in caplog.text
 
 
-async def test_per_user_rate_limit(api: FakeBotAPI, session_kb: KnowledgeBase):
-    async with running_bot(api, session_kb, user_questions_per_minute=2):
+async def test_per_user_rate_limit(api: FakeBotAPI, shared_kb: KnowledgeBase):
+    async with running_bot(api, shared_kb, user_questions_per_minute=2):
         eager, patient = api.user(702, "en"), api.user(703, "en")
         assert await ask(api, eager, "What is the capital of Peru?") == NOT_FOUND
         assert await ask(api, eager, "What is the capital of Chile?") == NOT_FOUND
@@ -562,8 +562,8 @@ class BarrierAnswerer:
         return self.answerer.ask(question, language)
 
 
-async def test_questions_are_answered_concurrently(api: FakeBotAPI, session_kb: KnowledgeBase):
-    async with running_bot(api, session_kb, answerer=BarrierAnswerer(session_kb, 5)):
+async def test_questions_are_answered_concurrently(api: FakeBotAPI, shared_kb: KnowledgeBase):
+    async with running_bot(api, shared_kb, answerer=BarrierAnswerer(shared_kb, 5)):
         questions = [api.send_message(api.user(800 + i, "en"), LAPTOPS["en"]) for i in range(5)]
         for question in questions:
             [reply] = await api.answer_to(question)
@@ -606,9 +606,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def test_webhook_with_right_and_wrong_secret(api: FakeBotAPI, session_kb: KnowledgeBase):
+async def test_webhook_with_right_and_wrong_secret(api: FakeBotAPI, shared_kb: KnowledgeBase):
     port = free_port()
-    async with running_bot(api, session_kb, webhook_port=port, webhook_secret="s3cret-Token_1"):
+    async with running_bot(api, shared_kb, webhook_port=port, webhook_secret="s3cret-Token_1"):
         assert api.webhook == {"url": f"http://127.0.0.1:{port}/telegram",
                                "secret_token": "s3cret-Token_1"}
         question = api.send_message(api.user(1001, "uk"), LAPTOPS["uk"])
