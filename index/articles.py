@@ -153,7 +153,7 @@ def from_html(data: bytes, *, source: str = "") -> Article:
 
 def from_pdf(data: bytes, *, source: str = "") -> Article:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -170,7 +170,10 @@ def from_pdf(data: bytes, *, source: str = "") -> Article:
         meta_title = (reader.metadata or {}).get("/Title", "") if reader.metadata else ""
     except IngestError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError:
+        raise IngestError("this PDF expands to more data than is safe to read "
+                          "(a compression bomb?)") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise IngestError(f"this PDF cannot be read ({type(exc).__name__})") from None
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not _visible(text):

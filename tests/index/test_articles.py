@@ -1,3 +1,4 @@
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,23 @@ from index.articles import (
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_d776e5692aae155c.txt"
 
 
-def minimal_pdf(text: str | None) -> bytes:
-    """A one-page PDF; with text=None the page has no text layer (like a scan)."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
+def minimal_pdf(text: str | None, content: bytes | None = None) -> bytes:
+    """A one-page PDF; with text=None the page has no text layer (like a scan). `content`, when
+    given, is the page's raw content stream, stored compressed."""
+    stream_dict = b"<< /Length %d >>\nstream\n"
+    if content is not None:
+        content = zlib.compress(content, 9)
+        stream_dict = b"<< /Length %d /Filter /FlateDecode >>\nstream\n"
+    elif text:
+        content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    else:
+        content = b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        stream_dict % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
@@ -130,3 +139,14 @@ def test_file_over_the_size_limit_is_refused(tmp_path):
 def test_missing_file():
     with pytest.raises(IngestError, match="no such file"):
         load_source("/nonexistent/article.txt")
+
+
+def test_compression_and_page_bombs_are_refused():
+    with pytest.raises(IngestError, match="compression bomb"):
+        from_upload(minimal_pdf(None, content=b" " * 200_000_000), "bomb.pdf")
+    huge_text = b"BT /F1 12 Tf 72 720 Td (" + b"A" * 3_000_000 + b") Tj ET"
+    with pytest.raises(IngestError, match="more than"):
+        from_upload(minimal_pdf(None, content=huge_text), "long.pdf")
+    nested = b"<html><body>" + b"<div>" * 200_000 + b"deep" + b"</div>" * 200_000 + b"</body>"
+    with pytest.raises(IngestError, match="no article text"):
+        from_upload(nested, "nested.html")
