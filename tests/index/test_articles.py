@@ -50,6 +50,8 @@ def minimal_pdf(text: str | None, content: bytes | None = None) -> bytes:
 
 
 def test_seed_article_reads_with_headline_as_title():
+    if not SEED.is_file():
+        pytest.skip("the seed articles folder is not beside this checkout")
     article = load_source(str(SEED))
     assert article.title.startswith("La coalition IT fournit 10 millions")
     assert article.language == "fr"
