@@ -7,6 +7,7 @@ import fcntl
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from .embeddings import Embedder
 from .faults import crash_point
 from .passages import split_article
 from .search import Hit, cosine_scores, match_expression, rank_hits
-from .store import NewPassage, Store, StoredArticle, supports_removal
+from .store import NewPassage, Store, StoredArticle, suits
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class KnowledgeBase:
         self._generation = -1
         self._swap = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
+        # the full-text search runs while the question is embedded (both release the GIL)
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aidbot-search")
         self.sync()
 
     @classmethod
@@ -72,6 +75,7 @@ class KnowledgeBase:
         return cls(corpus_dir, index_dir, embedder)
 
     def close(self) -> None:
+        self._pool.shutdown(wait=False)
         self.store.close()
 
     # ---- locking ------------------------------------------------------------------------
@@ -162,7 +166,8 @@ class KnowledgeBase:
         generation = self.store.replace_articles(
             rows, remove=remove, model=(self.embedder.name, self.embedder.dimension))
         current = self._vectors
-        if full or current is None or not supports_removal(current) or (
+        total = current.ntotal + len(vectors) if current is not None else 0
+        if full or current is None or not suits(current, total) or (
                 current.ntotal and current.d != self.embedder.dimension):
             index = self.store.build_vectors()
         else:
@@ -258,12 +263,14 @@ class KnowledgeBase:
 
     def search(self, question: str, k: int = 10) -> list[Hit]:
         vectors = self._refresh()
+        lexical_search = self._pool.submit(
+            self.store.full_text, match_expression(question), CANDIDATES)
         query = self._query_vector(question)
         dense: dict[int, float] = {}
         if vectors.ntotal:
             scores, ids = vectors.search(query[None, :], min(CANDIDATES, vectors.ntotal))
             dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0}
-        lexical = [pid for pid, _ in self.store.full_text(match_expression(question), CANDIDATES)]
+        lexical = [pid for pid, _ in lexical_search.result()]
         missing = [pid for pid in lexical if pid not in dense]
         dense.update(cosine_scores(query, self.store.vectors(missing)))
         passages = self.store.passages(list(dense))

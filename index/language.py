@@ -31,6 +31,7 @@ _WORDS = {
           "какой какая какие эти украине украина",
 }
 _VOCAB = {lang: set(words.split()) for lang, words in _WORDS.items()}
+FUNCTION_WORDS = frozenset().union(*_VOCAB.values())
 _UK_LETTERS = set("іїєґ")
 _RU_LETTERS = set("ыэъё")
 _TOKEN = re.compile(r"\w+", re.UNICODE)

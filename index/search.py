@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .language import FUNCTION_WORDS
 from .store import StoredPassage
 
 RRF_K = 60
@@ -23,10 +24,11 @@ class Hit:
 
 
 def match_expression(question: str) -> str:
-    """An FTS5 query that matches any of the question's words (quoted, so no syntax leaks)."""
+    """An FTS5 query that matches any of the question's words but the function words that every
+    passage has ("the", "de", "що"), quoted so that no query syntax leaks through."""
     terms = []
     for term in _TERM.findall(question.lower()):
-        if term not in terms:
+        if term not in terms and term not in FUNCTION_WORDS:
             terms.append(term)
     return " OR ".join(f'"{t}"' for t in terms[:MAX_TERMS])
 

@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
@@ -106,6 +107,18 @@ def fill_synthetic(kb: KnowledgeBase, embedder: Embedder, total: int) -> None:
     kb._refresh(force=True, save=True)
 
 
+def recall_vs_exact(kb: KnowledgeBase, embedder: Embedder, k: int = 10) -> float:
+    """Share of the exact top-k that the FAISS index returns, for distinct questions."""
+    index = kb._refresh()
+    rows = kb.store.db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
+    ids = np.asarray([r[0] for r in rows])
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+    queries = embedder.queries(distinct_questions(50))
+    exact = ids[np.argsort(-(queries @ matrix.T), axis=1)[:, :k]]
+    _, found = index.search(queries, k)
+    return float(np.mean([len(set(e) & set(f)) / k for e, f in zip(exact, found, strict=True)]))
+
+
 def ingestion(kb: KnowledgeBase, sentences: int = 600) -> dict:
     rng = random.Random(2)
     text = "Convoy log for ingestion\n" + "\n".join(
@@ -116,6 +129,23 @@ def ingestion(kb: KnowledgeBase, sentences: int = 600) -> dict:
     seconds = time.perf_counter() - start
     return {"passages": result.article.passages, "seconds": round(seconds, 2),
             "passages_per_s": round(result.article.passages / seconds, 1)}
+
+
+ASK_AND_REPORT_PEAK = """
+import re, sys
+from pathlib import Path
+from bot.cli import main
+main(["ask", "how many laptops were sent?"])
+status = Path("/proc/self/status").read_text()
+print(int(re.search(r"VmHWM:\\s+(\\d+)", status).group(1)) // 1024, file=sys.stderr)
+"""
+
+
+def ask_process_peak_mb(env: dict) -> int:
+    """Peak memory of a fresh `aidbot ask` process (VmHWM: its own, not inherited)."""
+    done = subprocess.run([sys.executable, "-c", ASK_AND_REPORT_PEAK], env=env, cwd=REPO,
+                          check=True, capture_output=True, text=True)
+    return int(done.stderr.strip().splitlines()[-1])
 
 
 def cold_start(corpus: Path, index: Path, models: Path) -> dict:
@@ -153,10 +183,16 @@ def main() -> None:
             report[f"synthetic_{size}"] = {
                 "passages": big.store.db.execute("SELECT count(*) FROM passages").fetchone()[0],
                 "fill_seconds": round(time.perf_counter() - start, 1),
+                "index": type(faiss.downcast_index(big._refresh().index)).__name__,
+                "recall@10_vs_exact": round(recall_vs_exact(big, embedder), 3),
                 **latency(Answerer(big), asks=100),
             }
+            env = dict(os.environ, AIDBOT_CORPUS_DIR=str(corpus),
+                       AIDBOT_INDEX_DIR=str(tmp_path / f"index-{size}"),
+                       AIDBOT_MODEL_CACHE=str(models))
+            report[f"synthetic_{size}"]["ask_process_peak_rss_mb"] = ask_process_peak_mb(env)
             big.close()
-        report["peak_rss_mb"] = round(rss_mb(), 0)
+        report["benchmark_process_peak_rss_mb"] = round(rss_mb(), 0)
     print(json.dumps(report, indent=1))
 
 
