@@ -13,7 +13,7 @@ from .errors import IngestError
 
 MAX_REDIRECTS = 5
 TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=5.0, pool=5.0)
-USER_AGENT = "aidbot/0.1 (+https://github.com/aidbot)"
+USER_AGENT = "aidbot/0.1"
 
 
 @dataclass(frozen=True)
