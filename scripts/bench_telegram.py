@@ -24,6 +24,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -127,7 +129,9 @@ def report(name: str, rate: float, latencies: list[float]) -> None:
           f"max {max(latencies) * 1000:.0f} ms", flush=True)
 
 
-async def main(args: argparse.Namespace) -> None:
+@asynccontextmanager
+async def running_bot(user_count: int) -> AsyncIterator[tuple[FakeBotAPI, KnowledgeBase, Users]]:
+    """The real Application on a copy of the corpus, polling the fake server, with users."""
     models = Path(os.environ.get("AIDBOT_MODEL_CACHE") or REPO / ".aidbot" / "models")
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
@@ -144,23 +148,7 @@ async def main(args: argparse.Namespace) -> None:
         await app.updater.start_polling(timeout=10, allowed_updates=ALLOWED_UPDATES)
         await app.start()
         try:
-            users = Users(api, args.users)
-            print(f"{os.cpu_count()} CPUs, {len(kb.articles())} article(s), "
-                  f"{args.users} users", flush=True)
-            # warm-up: every distinct question once, so that the steady state is measured
-            pool = questions(3)
-            for start in range(0, len(pool), args.users):
-                await asyncio.gather(*(users.ask(i, q) for i, (_, q) in
-                                       enumerate(pool[start:start + args.users])))
-            users.found = 0
-            rate, latencies = await sustained(users, args.rounds)
-            report(f"sustained, {args.users} users asking in turn", rate, latencies)
-            print(f"  answered with citations: {users.found}, "
-                  f"calls to the Bot API: {len(api.calls)}", flush=True)
-            users.found = 0
-            rate, latencies = await offered(users, args.rate, args.seconds)
-            report(f"offered {args.rate:g} questions/s for {args.seconds:g} s", rate, latencies)
-            print(f"  answered with citations: {users.found}", flush=True)
+            yield api, kb, Users(api, user_count)
         finally:
             await app.updater.stop()
             await app.stop()
@@ -168,6 +156,26 @@ async def main(args: argparse.Namespace) -> None:
             await app.post_shutdown(app)
             await api.stop()
             kb.close()
+
+
+async def main(args: argparse.Namespace) -> None:
+    async with running_bot(args.users) as (api, kb, users):
+        print(f"{os.cpu_count()} CPUs, {len(kb.articles())} article(s), "
+              f"{args.users} users", flush=True)
+        # warm-up: every distinct question once, so that the steady state is measured
+        pool = questions(3)
+        for start in range(0, len(pool), args.users):
+            await asyncio.gather(*(users.ask(i, q) for i, (_, q) in
+                                   enumerate(pool[start:start + args.users])))
+        users.found = 0
+        rate, latencies = await sustained(users, args.rounds)
+        report(f"sustained, {args.users} users asking in turn", rate, latencies)
+        print(f"  answered with citations: {users.found}, "
+              f"calls to the Bot API: {len(api.calls)}", flush=True)
+        users.found = 0
+        rate, latencies = await offered(users, args.rate, args.seconds)
+        report(f"offered {args.rate:g} questions/s for {args.seconds:g} s", rate, latencies)
+        print(f"  answered with citations: {users.found}", flush=True)
 
 
 if __name__ == "__main__":

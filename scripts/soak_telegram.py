@@ -9,29 +9,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
-from bench_telegram import (  # noqa: E402
-    ALLOWED_UPDATES,
-    Answerer,
-    Embedder,
-    FakeBotAPI,
-    KnowledgeBase,
-    Settings,
-    Users,
-    build_application,
-    percentile,
-    questions,
-)
+from bench_telegram import percentile, questions, running_bot  # noqa: E402
 
 REPLY_TIMEOUT = 30.0
 
@@ -44,57 +30,34 @@ def rss_mb() -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    models = Path(os.environ.get("AIDBOT_MODEL_CACHE") or REPO / ".aidbot" / "models")
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus"
-        shutil.copytree(REPO / "corpus", corpus)
-        kb = KnowledgeBase(corpus, Path(tmp) / "index", Embedder(None, models))
-        api = FakeBotAPI()
-        await api.start()
-        settings = Settings(corpus_dir=corpus, index_dir=Path(tmp) / "index",
-                            telegram_token=api.token, telegram_api_url=api.url,
-                            user_questions_per_minute=0)
-        app = build_application(settings, kb, Answerer(kb))
-        await app.initialize()
-        await app.post_init(app)
-        await app.updater.start_polling(timeout=10, allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        users = Users(api, 50)
+    async with running_bot(50) as (_, _, users):
         pool = questions(4)
         latencies: list[float] = []
         errors = 0
         start_rss = rss_mb()
         print(f"start: RSS {start_rss:.0f} MB, {args.rate:g} questions/s for "
               f"{args.minutes:g} min", flush=True)
-        try:
-            start = time.monotonic()
-            total = int(args.rate * args.minutes * 60)
-            inflight: list[asyncio.Future] = []
-            for n in range(total):
-                delay = start + n / args.rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                inflight.append(asyncio.ensure_future(asyncio.wait_for(
-                    users.ask(n % 50, pool[n % len(pool)][1]), REPLY_TIMEOUT)))
-                if (n + 1) % int(args.rate * 60) == 0:
-                    print(f"  minute {(n + 1) // int(args.rate * 60)}: asked {n + 1}, "
-                          f"RSS {rss_mb():.0f} MB", flush=True)
-            for result in await asyncio.gather(*inflight, return_exceptions=True):
-                if isinstance(result, BaseException):
-                    errors += 1
-                else:
-                    latencies.append(result)
-            print(f"end: asked {total}, answered {len(latencies)}, errors {errors}, "
-                  f"with citations {users.found}, p50 {statistics.median(latencies) * 1000:.0f}"
-                  f" ms, p95 {percentile(latencies, 95) * 1000:.0f} ms, "
-                  f"RSS {start_rss:.0f} → {rss_mb():.0f} MB", flush=True)
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)
-            await api.stop()
-            kb.close()
+        start = time.monotonic()
+        total = int(args.rate * args.minutes * 60)
+        inflight: list[asyncio.Future] = []
+        for n in range(total):
+            delay = start + n / args.rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            inflight.append(asyncio.ensure_future(asyncio.wait_for(
+                users.ask(n % 50, pool[n % len(pool)][1]), REPLY_TIMEOUT)))
+            if (n + 1) % int(args.rate * 60) == 0:
+                print(f"  minute {(n + 1) // int(args.rate * 60)}: asked {n + 1}, "
+                      f"RSS {rss_mb():.0f} MB", flush=True)
+        for result in await asyncio.gather(*inflight, return_exceptions=True):
+            if isinstance(result, BaseException):
+                errors += 1
+            else:
+                latencies.append(result)
+        print(f"end: asked {total}, answered {len(latencies)}, errors {errors}, "
+              f"with citations {users.found}, p50 {statistics.median(latencies) * 1000:.0f}"
+              f" ms, p95 {percentile(latencies, 95) * 1000:.0f} ms, "
+              f"RSS {start_rss:.0f} → {rss_mb():.0f} MB", flush=True)
 
 
 if __name__ == "__main__":
