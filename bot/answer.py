@@ -23,8 +23,6 @@ MAX_CITATIONS = 3
 # headline by this much, i.e. answer something the article is not merely "about".
 MIN_GAP_OVER_HEADLINE = 0.02
 MIN_SCORE = 0.70
-CANDIDATE_MARGIN = 0.0  # >0 lets a runner-up answer when the best cannot: it cost more wrong
-# answers than it saved on the eval sets
 NAME_MATCH = 0.915  # cosine of two names in different languages ("Germany" ~ "Allemagne")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
@@ -81,13 +79,14 @@ class Answerer:
         if not any(c.isalnum() for c in asked):
             return Answer(question, False, messages.text("empty_question", lang), [], lang)
         hits = self.kb.search(asked, k=8)
-        best = self._best(asked, hits)
+        terms = checks.key_terms(asked, languages.detect(asked))
+        best = self._best(asked, terms, hits)
         if best is None:
             return Answer(question, False, messages.text("not_found", lang), [], lang)
         chosen = [best] + [
             h for h in hits
             if h is not best and h.passage.paragraph > 0
-            and h.dense >= best.dense - RELATED_MARGIN and self._can_answer(asked, h)
+            and h.dense >= best.dense - RELATED_MARGIN and self._can_answer(asked, terms, h)
         ][: MAX_CITATIONS - 1]
         citations = [
             Citation(n, h.passage.article_id, h.passage.title, h.passage.source,
@@ -97,16 +96,13 @@ class Answerer:
         return Answer(question, True, self._compose(asked, citations, lang), citations, lang)
 
     # ---- deciding ------------------------------------------------------------------------
-    def _best(self, question: str, hits: list[Hit]) -> Hit | None:
-        """The best passage that can answer, among those scoring nearly as well as the best."""
+    def _best(self, question: str, terms: list[str], hits: list[Hit]) -> Hit | None:
+        """The best-scoring passage, if it answers rather than shares the topic, and can."""
         if not hits:
             return None
-        ranked = sorted(hits, key=lambda h: h.dense, reverse=True)
-        for hit in ranked:
-            if hit.dense < ranked[0].dense - CANDIDATE_MARGIN:
-                break
-            if self._relevant(question, hit, hits) and self._can_answer(question, hit):
-                return hit
+        top = max(hits, key=lambda h: h.dense)
+        if self._relevant(question, top, hits) and self._can_answer(question, terms, top):
+            return top
         return None
 
     def _relevant(self, question: str, top: Hit, hits: list[Hit]) -> bool:
@@ -117,12 +113,10 @@ class Answerer:
             runner_up = max((h.dense for h in hits if h.passage.paragraph > 0
                              and h.passage.article_id == top.passage.article_id), default=-1.0)
             return top.dense - runner_up >= MIN_GAP_OVER_HEADLINE
-        return top.dense - self._headline_score(question, top) >= MIN_GAP_OVER_HEADLINE
+        headline = self.kb.headline_score(question, top.passage.article_id)
+        return top.dense - headline >= MIN_GAP_OVER_HEADLINE
 
-    def _headline_score(self, question: str, hit: Hit) -> float:
-        return self.kb.headline_score(question, hit.passage.article_id)
-
-    def _can_answer(self, question: str, hit: Hit) -> bool:
+    def _can_answer(self, question: str, terms: list[str], hit: Hit) -> bool:
         sentence = hit.passage.text
         if checks.asks_price(question) and not checks.has_money(sentence):
             return False
@@ -130,8 +124,7 @@ class Answerer:
             return False
         if checks.asks_when(question) and not checks.has_date(sentence):
             return False
-        return all(self._mentioned(term, sentence, hit.passage.title)
-                   for term in checks.key_terms(question, languages.detect(question)))
+        return all(self._mentioned(term, sentence, hit.passage.title) for term in terms)
 
     def _mentioned(self, term: str, sentence: str, title: str) -> bool:
         text_words = checks.words(f"{title} {sentence}")
@@ -153,7 +146,7 @@ class Answerer:
         if missing:
             fresh = self.kb.embedder.queries(missing)
             with self._names_lock:
-                for name, vec in zip(missing, fresh, strict=False):
+                for name, vec in zip(missing, fresh, strict=True):
                     self._names[name] = vec
                 while len(self._names) > 20_000:
                     self._names.popitem(last=False)
@@ -186,8 +179,7 @@ def _bare(token: str) -> str:
 def _is_number(token: str) -> bool:
     bare = _bare(token)
     return bool(bare) and (bare.replace(".", "").replace(",", "").isdigit()
-                           or checks.has_number(bare) and not any(c.isdigit() for c in bare)
-                           and checks.fold(bare) in checks.number_words())
+                           or checks.is_number_word(bare))
 
 
 def _key_figure(question: str, quote: str) -> str:
@@ -238,7 +230,7 @@ _CYRILLIC = dict(zip(
     "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяэыёъ",
     ["a", "b", "v", "h", "g", "d", "e", "ie", "zh", "z", "y", "i", "i", "i", "k", "l", "m", "n",
      "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "iu", "ia", "e", "y",
-     "e", ""], strict=False,
+     "e", ""], strict=True,
 ))
 
 

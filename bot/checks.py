@@ -20,7 +20,7 @@ _HOW_MANY = re.compile(
 _PRICE = re.compile(
     r"\b(price|prices|cost|costs|costing|salary|wage|worth|prix|co[uû]te?|co[uû]t|salaire|"
     r"вартість|ціна|ціну|коштує|коштувала?|коштували|зарплата|зарплату|стоит|стоимость|цена|"
-    r"зарплата|preis|kostet|kosten|gehalt|precio|cuesta|cuestan|salario|cena|kosztuje|"
+    r"preis|kostet|kosten|gehalt|precio|cuesta|cuestan|salario|cena|kosztuje|"
     r"pensja|prezzo|costa|costano|stipendio|pre[çc]o|custa|sal[aá]rio|prijs|kost)\b",
     re.IGNORECASE)
 _MONEY = re.compile(
@@ -53,8 +53,8 @@ _NUMBER_WORDS = (
 _NUMBER_WORD_SET = {fold_ascii for w in _NUMBER_WORDS for fold_ascii in (w, w.replace("'", "’"))}
 
 
-def number_words() -> set[str]:
-    return _NUMBER_WORD_SET
+def is_number_word(word: str) -> bool:
+    return fold(word) in _NUMBER_WORD_SET or word.lower() in _NUMBER_WORD_SET
 
 
 def fold(word: str) -> str:
@@ -86,7 +86,7 @@ def has_date(text: str) -> bool:
 def has_number(text: str) -> bool:
     if re.search(r"\d", text):
         return True
-    return any(fold(w) in _NUMBER_WORD_SET or w.lower() in _NUMBER_WORD_SET for w in words(text))
+    return any(is_number_word(w) for w in words(text))
 
 
 def has_money(text: str) -> bool:

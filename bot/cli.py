@@ -18,10 +18,9 @@ from .settings import Settings, SettingsError
 log = logging.getLogger("aidbot")
 
 
-def open_knowledge(settings: Settings, progress: bool = False) -> KnowledgeBase:
-    kb = KnowledgeBase.open(settings.corpus_dir, settings.index_dir, settings.model,
-                            settings.models_dir)
-    return kb
+def open_knowledge(settings: Settings) -> KnowledgeBase:
+    return KnowledgeBase.open(settings.corpus_dir, settings.index_dir, settings.model,
+                              settings.models_dir)
 
 
 def format_answer(answer: Answer) -> str:

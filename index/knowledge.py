@@ -269,7 +269,7 @@ class KnowledgeBase:
         dense: dict[int, float] = {}
         if vectors.ntotal:
             scores, ids = vectors.search(query[None, :], min(CANDIDATES, vectors.ntotal))
-            dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0}
+            dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
         lexical = [pid for pid, _ in lexical_search.result()]
         missing = [pid for pid in lexical if pid not in dense]
         dense.update(cosine_scores(query, self.store.vectors(missing)))

@@ -46,6 +46,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 );
 """
 
+_ARTICLES = (
+    "SELECT a.id, a.title, a.source, a.published, a.language, a.file_size, a.file_mtime_ns, "
+    "(SELECT count(*) FROM passages p WHERE p.article_id = a.id) FROM articles a"
+)
+
 
 @dataclass(frozen=True)
 class StoredArticle:
@@ -136,11 +141,7 @@ class Store:
 
     # ---- reads --------------------------------------------------------------------------
     def articles(self) -> list[StoredArticle]:
-        rows = self.db.execute(
-            "SELECT a.id, a.title, a.source, a.published, a.language, a.file_size, "
-            "a.file_mtime_ns, (SELECT count(*) FROM passages p WHERE p.article_id = a.id) "
-            "FROM articles a ORDER BY a.title, a.id"
-        ).fetchall()
+        rows = self.db.execute(_ARTICLES + " ORDER BY a.title, a.id").fetchall()
         return [StoredArticle(*row) for row in rows]
 
     def article(self, article_id: str) -> StoredArticle | None:
@@ -150,11 +151,7 @@ class Store:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            "SELECT a.id, a.title, a.source, a.published, a.language, a.file_size, "
-            "a.file_mtime_ns, (SELECT count(*) FROM passages p WHERE p.article_id = a.id) "
-            f"FROM articles a WHERE a.id IN ({marks})", list(ids)
-        ).fetchall()
+        rows = self.db.execute(_ARTICLES + f" WHERE a.id IN ({marks})", list(ids)).fetchall()
         return [StoredArticle(*row) for row in rows]
 
     def passages(self, ids: Sequence[int]) -> dict[int, StoredPassage]:
