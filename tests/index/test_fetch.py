@@ -15,10 +15,13 @@ PAGE = (b"<html><head><title>Generators for Kherson</title></head><body><article
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
     def log_message(self, *args):
         pass
 
     def do_GET(self):
+        Handler.requests.append(self.path)
         if self.path == "/article.html":
             self.reply(200, PAGE, "text/html; charset=utf-8")
         elif self.path == "/to-private":
@@ -75,14 +78,37 @@ def test_article_from_a_url(server):
 
 
 def test_redirect_to_a_private_address_is_refused(server, monkeypatch):
-    real = fetch_module.check_url
+    real = fetch_module.public_address
+    test_port = int(server.rsplit(":", 1)[1])
 
-    def only_the_test_server_is_public(url: str, *, allow_private: bool) -> None:
-        real(url, allow_private=url.startswith(server))
+    def only_the_test_server_is_public(host: str, port: int) -> str:
+        return host if (host, port) == ("127.0.0.1", test_port) else real(host, port)
 
-    monkeypatch.setattr(fetch_module, "check_url", only_the_test_server_is_public)
-    with pytest.raises(IngestError, match="private or local address"):
+    monkeypatch.setattr(fetch_module, "public_address", only_the_test_server_is_public)
+    Handler.requests.clear()
+    with pytest.raises(IngestError, match=r"private or local address \(10\.0\.0\.1\)"):
         fetch(f"{server}/to-private", max_bytes=1_000_000)
+    assert Handler.requests == ["/to-private"]
+
+
+def test_a_name_that_turns_private_after_the_check_is_not_connected_to(server, monkeypatch):
+    """DNS rebinding: the name resolves to a public address when checked, then to loopback."""
+    real = fetch_module.socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(fetch_module.socket.AF_INET, fetch_module.socket.SOCK_STREAM, 6, "",
+                 (address, port))]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", rebinding)
+    Handler.requests.clear()
+    port = server.rsplit(":", 1)[1]
+    with pytest.raises(IngestError, match=r"rebind\.example points to a private or local address"):
+        fetch(f"http://rebind.example:{port}/article.html", max_bytes=1_000_000)
+    assert Handler.requests == []
 
 
 def test_size_cap_and_timeout_and_errors(server, monkeypatch):
