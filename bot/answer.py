@@ -15,6 +15,7 @@ from index.knowledge import KnowledgeBase
 from index.search import Hit
 
 from . import checks, messages
+from .countries import countries
 
 MAX_QUESTION_CHARS = 1000  # longer questions are read up to here
 RELATED_MARGIN = 0.012  # further citations must score this close to the best one
@@ -78,7 +79,7 @@ class Answerer:
         lang = reply_language(asked, language)
         if not any(c.isalnum() for c in asked):
             return Answer(question, False, messages.text("empty_question", lang), [], lang)
-        hits = self.kb.search(asked, k=8)
+        hits = self.kb.search(asked, k=20)
         terms = checks.key_terms(asked, languages.detect(asked))
         best = self._best(asked, terms, hits)
         if best is None:
@@ -86,7 +87,8 @@ class Answerer:
         chosen = [best] + [
             h for h in hits
             if h is not best and h.passage.paragraph > 0
-            and h.dense >= best.dense - RELATED_MARGIN and self._can_answer(asked, terms, h)
+            and h.relevance >= best.relevance - RELATED_MARGIN
+            and self._can_answer(asked, terms, h)
         ][: MAX_CITATIONS - 1]
         citations = [
             Citation(n, h.passage.article_id, h.passage.title, h.passage.source,
@@ -97,10 +99,10 @@ class Answerer:
 
     # ---- deciding ------------------------------------------------------------------------
     def _best(self, question: str, terms: list[str], hits: list[Hit]) -> Hit | None:
-        """The best-scoring passage, if it answers rather than shares the topic, and can."""
+        """The most relevant passage, if it answers rather than shares the topic, and can."""
         if not hits:
             return None
-        top = max(hits, key=lambda h: h.dense)
+        top = max(hits, key=lambda h: h.relevance)
         if self._relevant(question, top, hits) and self._can_answer(question, terms, top):
             return top
         return None
@@ -128,6 +130,9 @@ class Answerer:
 
     def _mentioned(self, term: str, sentence: str, title: str) -> bool:
         text_words = checks.words(f"{title} {sentence}")
+        named = countries(term)
+        if named and any(named & countries(w) for w in text_words):
+            return True  # "латвія" ~ "Lettonie"
         if checks.mentions(term, text_words) or checks.mentions(_latin(term), text_words):
             return True
         if any(c.isdigit() for c in term):

@@ -39,22 +39,33 @@ _DATE = re.compile(
     r"mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|yesterday|today|hier|"
     r"aujourd'hui|вчора|сьогодні|вчера|сегодня)\b", re.IGNORECASE)
 _NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-    "fifty hundred hundreds thousand thousands million millions billion billions dozen dozens "
-    "un une deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente cent "
-    "cents mille million millions milliard milliards douzaine dizaines centaines milliers "
-    "один одна два дві три чотири п'ять десять сто тисяча тисячі тисяч мільйон мільйони "
-    "мільйонів мільярд один одна две три четыре пять десять сто тысяча тысячи тысяч миллион "
-    "миллиона миллионов миллиард ein eine zwei drei vier fünf zehn hundert tausend million "
-    "millionen milliarde uno una dos tres cuatro cinco diez cien mil millón millones "
-    "jeden dwa trzy cztery pięć dziesięć sto tysiąc tysiące milion miliony "
-    "due tre quattro cinque dieci cento mille milione milioni"
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred hundreds thousand thousands million millions billion billions dozen dozens "
+    "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+    "vingt trente quarante cinquante soixante cent cents mille million millions milliard "
+    "milliards douzaine douzaines dizaine dizaines centaine centaines milliers "
+    "один одна одне два дві три чотири п'ять шість сім вісім дев'ять десять одинадцять "
+    "дванадцять п'ятнадцять двадцять тридцять сорок п'ятдесят шістдесят сімдесят вісімдесят "
+    "дев'яносто сто сотні сотень тисяча тисячу тисячі тисяч мільйон мільйона мільйони "
+    "мільйонів мільярд мільярди мільярдів "
+    "две четыре пять шесть семь восемь девять десять двадцать тридцать пятьдесят шестьдесят "
+    "тысяча тысячи тысяч миллион миллиона миллионов миллиард "
+    "ein eine zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig dreißig vierzig "
+    "fünfzig sechzig siebzig achtzig neunzig hundert tausend million millionen milliarde "
+    "uno una dos tres cuatro cinco seis siete ocho nueve diez veinte treinta cuarenta cincuenta "
+    "cien mil millón millones "
+    "jeden dwa trzy cztery pięć sześć siedem osiem dziewięć dziesięć dwadzieścia sto tysiąc "
+    "tysiące tysięcy milion miliony milionów "
+    "due tre quattro cinque sei sette otto nove dieci venti trenta cento mille milione milioni"
 ).split()
 _NUMBER_WORD_SET = {fold_ascii for w in _NUMBER_WORDS for fold_ascii in (w, w.replace("'", "’"))}
 
 
 def is_number_word(word: str) -> bool:
-    return fold(word) in _NUMBER_WORD_SET or word.lower() in _NUMBER_WORD_SET
+    """'seven', 'sept', 'сім'; compounds too: 'twenty-six', 'quatre-vingt-dix'."""
+    return any(fold(part) in _NUMBER_WORD_SET or part.lower() in _NUMBER_WORD_SET
+               for part in word.split("-") if part)
 
 
 def fold(word: str) -> str:
@@ -94,15 +105,20 @@ def has_money(text: str) -> bool:
 
 
 def key_terms(question: str, lang: str = "") -> list[str]:
-    """Names and figures the answer must mention: capitalised words that do not open the
-    question (not in German, which capitalises every noun), acronyms, and anything with a
-    digit ("F-16", "2024")."""
+    """Names and figures the answer must mention: countries however written, capitalised words
+    that do not open the question (not in German, which capitalises every noun), acronyms, and
+    anything with a digit ("F-16", "2024")."""
+    from .countries import country_word  # countries builds on this module's words()
+
     found = []
     tokens = words(question)
     for i, token in enumerate(tokens):
-        if any(c.isdigit() for c in token):
+        named = country_word(token)
+        if any(c.isdigit() for c in token) or named:
             found.append(token)
             continue
+        if named is not None:
+            continue  # "South" of "South Korea": the country word decides
         for part in re.split(r"[-'’]", token):
             acronym = len(part) >= 2 and part.isupper() and part.isalpha()
             capitalised = (part[:1].isupper() and (i > 0 or part is not token) and len(part) > 2

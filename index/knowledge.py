@@ -61,6 +61,7 @@ class KnowledgeBase:
         self._lock_path = index_dir / "write.lock"
         self._thread_lock = threading.RLock()
         self._vectors: faiss.Index | None = None
+        self._centroids: dict[str, np.ndarray] = {}
         self._generation = -1
         self._swap = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
@@ -182,8 +183,9 @@ class KnowledgeBase:
         crash_point("store-committed")
         self.store.save_vectors(index, generation)
         crash_point("vectors-saved")
+        centroids = self.store.language_centroids()
         with self._swap:
-            self._vectors, self._generation = index, generation
+            self._vectors, self._centroids, self._generation = index, centroids, generation
 
     def _embed_passages(self, passages: list, progress: bool) -> np.ndarray:
         """Mean of the sentence's own vector and the vector of the sentence in its context
@@ -243,9 +245,10 @@ class KnowledgeBase:
             if generation == self._generation and self._vectors is not None and not force:
                 return self._vectors
         index = self.store.load_vectors(generation, save=save)
+        centroids = self.store.language_centroids()
         with self._swap:
             if generation >= self._generation or force:
-                self._vectors, self._generation = index, generation
+                self._vectors, self._centroids, self._generation = index, centroids, generation
             return self._vectors
 
     def _query_vector(self, question: str) -> np.ndarray:
@@ -274,7 +277,10 @@ class KnowledgeBase:
         missing = [pid for pid in lexical if pid not in dense]
         dense.update(cosine_scores(query, self.store.vectors(missing)))
         passages = self.store.passages(list(dense))
-        return rank_hits(dense, lexical, passages, k)
+        with self._swap:
+            centroids = self._centroids
+        shared = {language: float(np.dot(query, c)) for language, c in centroids.items()}
+        return rank_hits(dense, lexical, passages, k, shared)
 
     def headline_score(self, question: str, article_id: str) -> float:
         """Similarity of the question to the article's headline passage, on the same scale as

@@ -19,6 +19,10 @@ MAX_TERMS = 32
 class Hit:
     passage: StoredPassage
     dense: float  # cosine similarity between the question and the passage's context
+    # `dense` above what the question shares with every passage in the passage's language:
+    # multilingual models score a same-language pair higher whatever it says, so an English
+    # question would otherwise prefer any English sentence to the French one that answers it
+    relevance: float
     lexical_rank: int | None  # 1-based BM25 rank, None when no word matched
     score: float  # reciprocal-rank fusion of both rankings
 
@@ -46,14 +50,22 @@ def rank_hits(
     lexical_ids: list[int],
     passages: dict[int, StoredPassage],
     k: int,
+    language_baseline: dict[str, float],
 ) -> list[Hit]:
-    dense_ids = sorted(dense, key=dense.get, reverse=True)
+    """language_baseline: the question's mean similarity to the passages of each language."""
+    relevance = {pid: score - language_baseline.get(passages[pid].language, 0.0)
+                 for pid, score in dense.items() if pid in passages}
+    dense_ids = sorted(relevance, key=relevance.get, reverse=True)
     fused = fuse(dense_ids, lexical_ids)
     lexical_rank = {pid: rank for rank, pid in enumerate(lexical_ids, start=1)}
-    order = sorted((pid for pid in fused if pid in passages), key=fused.get, reverse=True)
+    # the fused ranking picks the k candidates (a word match can bring in one the vectors
+    # missed); the vectors order them
+    chosen = sorted((pid for pid in fused if pid in passages), key=fused.get, reverse=True)[:k]
+    chosen.sort(key=lambda pid: relevance.get(pid, -1.0), reverse=True)
     return [
-        Hit(passages[pid], float(dense.get(pid, 0.0)), lexical_rank.get(pid), fused[pid])
-        for pid in order[:k]
+        Hit(passages[pid], float(dense.get(pid, 0.0)), relevance.get(pid, -1.0),
+            lexical_rank.get(pid), fused[pid])
+        for pid in chosen
     ]
 
 

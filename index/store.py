@@ -22,7 +22,7 @@ from .faults import crash_point
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Below this many vectors an exact flat index is fast enough; from here an inverted-file index
 # (IVF) searches a few of its lists: a few ms instead of 20 ms at 100k, and, unlike HNSW, it
 # supports removal.
@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, tokenize = 'unicode61 remove_diacritics 2'
+);
+-- the sum of the passage vectors of each language, for language_centroids()
+CREATE TABLE IF NOT EXISTS language_sums (
+    language TEXT PRIMARY KEY, passages INTEGER NOT NULL, total BLOB NOT NULL
 );
 """
 
@@ -94,9 +98,17 @@ class Store:
         self._local = threading.local()
         self.db.executescript(_SCHEMA)
         with self._write() as db:
-            if self.meta("schema_version") is None:
-                self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
+            version = self.meta("schema_version")
+            if version is None:
                 self._set_meta(db, "generation", "0")
+            elif version != str(SCHEMA_VERSION):
+                # derived data: emptied here, indexed again from the corpus by the next sync
+                log.warning("the index was built by another version of aidbot: "
+                            "rebuilding it from the corpus")
+                for table in ("passages_fts", "passages", "articles", "language_sums"):
+                    db.execute(f"DELETE FROM {table}")
+                self._bump(db)
+            self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
 
     # ---- connections --------------------------------------------------------------------
     @property
@@ -173,6 +185,13 @@ class Store:
                                [int(i) for i in ids]).fetchall()
         return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
 
+    def language_centroids(self) -> dict[str, np.ndarray]:
+        """The mean passage vector of each article language."""
+        rows = self.db.execute("SELECT language, passages, total FROM language_sums "
+                               "WHERE passages > 0").fetchall()
+        return {language: (np.frombuffer(total, dtype=np.float64) / count).astype(np.float32)
+                for language, count, total in rows}
+
     def full_text(self, match: str, k: int) -> list[tuple[int, float]]:
         """(passage id, bm25 score: lower is better) for an FTS5 MATCH expression."""
         try:
@@ -189,16 +208,23 @@ class Store:
         """Insert or replace articles with their passages and remove others, in one transaction.
         Returns the new generation."""
         with self._write() as db:
+            # another model re-embeds everything: its language sums are counted afresh below
+            recount = model is not None and (self.meta("model"), self.meta("dimension")) not in (
+                (None, None), (model[0], str(model[1])))
             for article_id in remove:
-                self._delete(db, article_id)
+                self._delete(db, article_id, recount)
             for article, passages, vectors in items:
-                self._delete(db, article.id)
+                self._delete(db, article.id, recount)
                 db.execute(
                     "INSERT INTO articles(id, title, source, published, language, file_size, "
                     "file_mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (article.id, article.title, article.source, article.published,
                      article.language, article.file_size, article.file_mtime_ns),
                 )
+                if not recount:
+                    self._add_to_language_sum(db, article.language,
+                                              np.asarray(vectors, np.float64).sum(axis=0),
+                                              len(passages))
                 for passage, vector in zip(passages, vectors, strict=True):
                     cur = db.execute(
                         "INSERT INTO passages(article_id, paragraph, sentence, text, context, "
@@ -208,6 +234,8 @@ class Store:
                     )
                     db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)",
                                (cur.lastrowid, passage.text))
+            if recount:
+                self._count_language_sums(db)
             if model is not None:
                 self._set_meta(db, "model", model[0])
                 self._set_meta(db, "dimension", str(model[1]))
@@ -216,7 +244,39 @@ class Store:
             return generation
 
     @staticmethod
-    def _delete(db: sqlite3.Connection, article_id: str) -> None:
+    def _add_to_language_sum(db: sqlite3.Connection, language: str, total: np.ndarray,
+                             count: int) -> None:
+        row = db.execute("SELECT passages, total FROM language_sums WHERE language = ?",
+                         (language,)).fetchone()
+        if row is not None:
+            count += row[0]
+            total = total + np.frombuffer(row[1], dtype=np.float64)
+        total = np.zeros_like(total) if count == 0 else total  # no rounding residue left over
+        db.execute("INSERT OR REPLACE INTO language_sums(language, passages, total) "
+                   "VALUES (?, ?, ?)", (language, count, np.asarray(total, np.float64).tobytes()))
+
+    @staticmethod
+    def _count_language_sums(db: sqlite3.Connection) -> None:
+        sums: dict[str, tuple[np.ndarray, int]] = {}
+        for language, blob in db.execute("SELECT a.language, p.vector FROM passages p "
+                                         "JOIN articles a ON a.id = p.article_id"):
+            total, count = sums.get(language, (0.0, 0))
+            sums[language] = (total + np.frombuffer(blob, dtype=np.float32).astype(np.float64),
+                               count + 1)
+        db.execute("DELETE FROM language_sums")
+        db.executemany("INSERT INTO language_sums(language, passages, total) VALUES (?, ?, ?)",
+                       [(language, count, np.asarray(total, np.float64).tobytes())
+                        for language, (total, count) in sums.items()])
+
+    @classmethod
+    def _delete(cls, db: sqlite3.Connection, article_id: str, recount: bool = False) -> None:
+        rows = [] if recount else db.execute(
+            "SELECT a.language, p.vector FROM passages p JOIN articles a "
+            "ON a.id = p.article_id WHERE a.id = ?", (article_id,)).fetchall()
+        if rows:
+            vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            cls._add_to_language_sum(db, rows[0][0], -vectors.astype(np.float64).sum(axis=0),
+                                     -len(rows))
         db.execute("DELETE FROM passages_fts WHERE rowid IN "
                    "(SELECT id FROM passages WHERE article_id = ?)", (article_id,))
         db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))

@@ -1,6 +1,12 @@
+import shutil
 from pathlib import Path
 
 import pytest
+
+from bot.answer import Answerer
+from index.knowledge import KnowledgeBase
+
+REPO = Path(__file__).resolve().parents[2]
 
 LAPTOPS = "près de sept mille ordinateurs portables"
 
@@ -71,3 +77,32 @@ def test_json_shape(answerer):
     assert set(data) == {"question", "found", "answer", "citations"}
     assert set(data["citations"][0]) == {"n", "article_id", "title", "source", "published",
                                          "quote"}
+
+
+@pytest.fixture
+def mixed_answerer(corpus_dir, tmp_path, embedder):
+    """The French seed article among articles written in the askers' languages."""
+    for article in (REPO / "eval" / "articles").glob("*.md"):
+        shutil.copy(article, corpus_dir)
+    knowledge = KnowledgeBase(corpus_dir, tmp_path / "mixed-index", embedder)
+    yield Answerer(knowledge)
+    knowledge.close()
+
+
+@pytest.mark.parametrize("question", [
+    "how many laptops were sent?",
+    "Скільки ноутбуків отримала Україна?",
+])
+def test_articles_in_the_askers_language_do_not_outrank_the_answer(mixed_answerer, question):
+    answer = mixed_answerer.ask(question)
+    assert answer.found
+    assert LAPTOPS in answer.citations[0].quote
+
+
+def test_countries_are_recognised_in_any_case_language_and_ending(answerer):
+    answer = answerer.ask("скільки коштували роутери з Латвії")  # "Латвії": "Lettonie"
+    assert answer.found
+    assert "1 000 routeurs" in answer.citations[0].quote
+    for question in ("how many routers did estonia send", "скільки ноутбуків надала Естонія?"):
+        answer = answerer.ask(question)  # Estonia is in the article, but sent no routers
+        assert not answer.found, answer.citations

@@ -1,5 +1,7 @@
 import sqlite3
 
+import numpy as np
+
 from index.articles import from_pasted_text, write_corpus_file
 from index.knowledge import KnowledgeBase
 
@@ -66,12 +68,56 @@ def test_missing_or_damaged_vector_file_is_rebuilt(kb, embedder):
     assert "sept mille" in reopened.search("how many laptops were sent?", k=1)[0].passage.text
 
 
-def test_model_change_re_embeds(kb, embedder, caplog):
+def _run_sql(kb: KnowledgeBase, *statements: str) -> None:
+    """Change the index behind the knowledge base's back, as another version would have."""
     db = sqlite3.connect(kb.index_dir / "aidbot.sqlite")
-    db.execute("UPDATE meta SET value = 'another-model' WHERE key = 'model'")
+    for statement in statements:
+        db.execute(statement)
     db.commit()
     db.close()
+
+
+def test_model_change_re_embeds(kb, embedder, caplog):
+    _run_sql(kb, "UPDATE meta SET value = 'another-model' WHERE key = 'model'")
     with caplog.at_level("WARNING"):
         reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
     assert any("re-embedding" in r.message for r in caplog.records)
     assert reopened.store.meta("model") == embedder.name
+
+
+def _mean_vectors_by_language(kb: KnowledgeBase) -> dict:
+    rows = kb.store.db.execute("SELECT a.language, p.vector FROM passages p JOIN articles a "
+                               "ON a.id = p.article_id").fetchall()
+    by_language: dict = {}
+    for language, blob in rows:
+        by_language.setdefault(language, []).append(np.frombuffer(blob, dtype=np.float32))
+    return {language: np.mean(vectors, axis=0) for language, vectors in by_language.items()}
+
+
+def _assert_centroids_are_the_means(kb: KnowledgeBase, languages: set[str]) -> None:
+    centroids = kb.store.language_centroids()
+    assert set(centroids) == languages
+    for language, vector in _mean_vectors_by_language(kb).items():
+        assert np.allclose(centroids[language], vector, atol=1e-6)
+
+
+def test_language_centroids_follow_adds_removes_and_a_model_change(kb, embedder):
+    added = kb.add(from_pasted_text("Convoy log\nNorway delivered 40 generators to Kharkiv. "
+                                    "Poland sent 12 ambulances to Lviv."))
+    _assert_centroids_are_the_means(kb, {"fr", "en"})
+    _run_sql(kb, "UPDATE meta SET value = 'another-model' WHERE key = 'model'")
+    reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)  # re-embeds everything
+    _assert_centroids_are_the_means(reopened, {"fr", "en"})
+    reopened.remove(added.article.id)
+    _assert_centroids_are_the_means(reopened, {"fr"})
+
+
+def test_an_index_of_an_older_version_is_rebuilt_from_the_corpus(kb, embedder, caplog):
+    _run_sql(kb, "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+             "DELETE FROM language_sums")
+    with caplog.at_level("WARNING"):
+        reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    assert any("another version" in r.message for r in caplog.records)
+    assert reopened.problems() == []
+    assert set(reopened.store.language_centroids()) == {"fr"}
+    assert "sept mille" in reopened.search("how many laptops were sent?", k=1)[0].passage.text
