@@ -50,12 +50,8 @@ def _gazetteer() -> dict[str, dict[str, frozenset[str]]]:
                 # ones ("Costa", "City", "Part") are everyday words in some language
                 head = [w for w in words(t.gettext(name).split(",")[0].split("(")[0])
                         if len(w) >= MIN_PREFIX]
-                if len(head) == 1:
-                    codes[fold(head[0])].add(country.alpha_2)
-                for word in head[1:] if len(head) > 1 else ():
-                    parts[fold(word)].add(country.alpha_2)
-                if len(head) > 1:
-                    parts[fold(head[0])].add(country.alpha_2)
+                for word in head:
+                    (codes if len(head) == 1 else parts)[fold(word)].add(country.alpha_2)
     for code, aliases in ALIASES.items():
         for alias in aliases.split():
             for word in words(alias):
