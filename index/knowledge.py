@@ -279,7 +279,12 @@ class KnowledgeBase:
         passages = self.store.passages(list(dense))
         with self._swap:
             centroids = self._centroids
+        if {p.language for p in passages.values()} - centroids.keys():
+            # a passage of a language this snapshot lacks was written (or removed) since
+            centroids = self.store.language_centroids()
         shared = {language: float(np.dot(query, c)) for language, c in centroids.items()}
+        # without its language's baseline a passage cannot be ranked: its article is gone
+        passages = {pid: p for pid, p in passages.items() if p.language in shared}
         return rank_hits(dense, lexical, passages, k, shared)
 
     def headline_score(self, question: str, article_id: str) -> float:

@@ -53,7 +53,7 @@ def rank_hits(
     language_baseline: dict[str, float],
 ) -> list[Hit]:
     """language_baseline: the question's mean similarity to the passages of each language."""
-    relevance = {pid: score - language_baseline.get(passages[pid].language, 0.0)
+    relevance = {pid: score - language_baseline[passages[pid].language]
                  for pid, score in dense.items() if pid in passages}
     dense_ids = sorted(relevance, key=relevance.get, reverse=True)
     fused = fuse(dense_ids, lexical_ids)

@@ -38,3 +38,16 @@ def test_questions_answered_during_writes(kb):
     assert errors == []
     assert answers > 0
     assert kb.problems() == []
+
+
+def test_a_language_written_after_the_readers_snapshot_is_ranked_with_its_baseline(kb):
+    """The race behind a wrong answer seen under load: a question reads the vectors and
+    language means of one generation while an article in a new language is added."""
+    before = kb.store.language_centroids()  # French only
+    kb.add(from_pasted_text("Update on winter aid\nSweden sent 4 mobile boiler units to "
+                            "Kharkiv. Each heats a school."))
+    with kb._swap:
+        kb._centroids = before  # the reader's snapshot predates the English article
+    answer = Answerer(kb).ask("how many laptops were sent?")
+    assert answer.found
+    assert "sept mille" in answer.citations[0].quote
