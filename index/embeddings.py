@@ -1,5 +1,10 @@
-"""The sentence-transformers model: the bundled multilingual-e5-small by default, any other
-sentence-transformers model by name or folder with `AIDBOT_MODEL`."""
+"""The embedding model: the bundled multilingual-e5-small by default, run as an int8 ONNX model
+on onnxruntime (bundled_model, onnx_encoder), or any sentence-transformers model by name or
+folder with `AIDBOT_MODEL`.
+
+Nothing heavy is loaded until the first text is embedded: a command that only lists or removes
+articles never loads the model, and the bot starts without waiting for it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import e5_weights
+from . import bundled_model
+from .onnx_encoder import OnnxEncoder
 
 log = logging.getLogger(__name__)
 
@@ -27,66 +33,112 @@ class ModelUnavailable(RuntimeError):
     pass
 
 
-_prepare_lock = threading.Lock()
+def prepare_default_model(models_dir: Path, progress: bool = False) -> Path:
+    """The prepared bundled model's float folder (preparing it once)."""
+    return _prepare(models_dir, progress).folder
 
 
-def prepare_default_model(models_dir: Path) -> Path:
-    folder = models_dir / "multilingual-e5-small"
-    with _prepare_lock:
-        if not e5_weights.is_built(folder):
-            log.info("preparing the bundled multilingual-e5-small model in %s (once)", folder)
-            try:
-                e5_weights.build_model_folder(folder)
-            except e5_weights.WeightsUnavailable as exc:
-                raise ModelUnavailable(str(exc)) from None
-    return folder
+def _prepare(models_dir: Path, progress: bool) -> bundled_model.PreparedModel:
+    try:
+        return bundled_model.prepare(models_dir, progress=progress)
+    except bundled_model.PreparationFailed as exc:
+        raise ModelUnavailable(str(exc)) from None
 
 
-class Embedder:
-    """Embeds questions and passages; thread-safe for concurrent `query` calls."""
+class _SentenceTransformerEncoder:
+    """A sentence-transformers model on torch, loaded on first use."""
 
-    def __init__(self, model: str | None = None, models_dir: Path = Path(".aidbot/models")):
-        self.name = model or DEFAULT_MODEL
-        location = str(prepare_default_model(models_dir)) if model is None else model
+    def __init__(self, location: str):
+        self.location = location
+        self._model = None
+        self._lock = threading.Lock()
+
+    def load(self):
+        with self._lock:
+            if self._model is None:
+                self._model = self._open()
+            return self._model
+
+    def _open(self):
         import torch
         import transformers
         from sentence_transformers import SentenceTransformer
 
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
-
         torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
         try:
-            self._model = SentenceTransformer(location, device="cpu")
+            model = SentenceTransformer(self.location, device="cpu")
         except OSError as exc:
             raise ModelUnavailable(
-                f"cannot load the embedding model {location!r} ({type(exc).__name__}): it is "
-                "not on this machine "
+                f"cannot load the embedding model {self.location!r} ({type(exc).__name__}): it "
+                "is not on this machine "
                 "and downloads are off (HF_HUB_OFFLINE=1): unset AIDBOT_MODEL to use the bundled "
                 "model, point AIDBOT_MODEL at a local folder, or set HF_HUB_OFFLINE=0 to allow "
                 "a download."
             ) from None
-        self._model.eval()
-        prompts = getattr(self._model, "prompts", {}) or {}
-        self._query_prompt = "query" if "query" in prompts else None
-        self._passage_prompt = (
-            "passage" if "passage" in prompts else "document" if "document" in prompts else None
-        )
-        dimension = (getattr(self._model, "get_embedding_dimension", None)
-                     or self._model.get_sentence_embedding_dimension)
-        self.dimension = int(dimension())
+        model.eval()
+        return model
 
-    def _encode(self, texts: list[str], prompt: str | None, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            texts, prompt_name=prompt, batch_size=BATCH_SIZE, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=progress,
+    @property
+    def dimension(self) -> int:
+        model = self.load()
+        dimension = (getattr(model, "get_embedding_dimension", None)
+                     or model.get_sentence_embedding_dimension)
+        return int(dimension())
+
+    def encode(self, texts: list[str], prompt: str | None, progress: bool = False) -> np.ndarray:
+        model = self.load()
+        prompts = getattr(model, "prompts", {}) or {}
+        if prompt == "passage" and prompt not in prompts:
+            prompt = "document"
+        vectors = model.encode(
+            texts, prompt_name=prompt if prompt in prompts else None, batch_size=BATCH_SIZE,
+            normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+
+class Embedder:
+    """Embeds questions and passages; thread-safe for concurrent `queries` calls.
+
+    `name` is the model's identity as the index records it: for the bundled model it changes
+    with the prepared weights. `quantised=False` runs the bundled model's float weights on
+    torch instead (to compare with)."""
+
+    def __init__(self, model: str | None = None, models_dir: Path = Path(".aidbot/models"),
+                 quantised: bool = True, progress: bool = False):
+        self._dimension: int | None = None
+        if model is None:
+            ready = _prepare(models_dir, progress)
+            self._dimension = ready.dimension
+            if quantised:
+                self.name = ready.identity
+                self._encoder = OnnxEncoder(ready.folder, ready.onnx_file)
+            else:
+                self.name = ready.float_identity
+                self._encoder = _SentenceTransformerEncoder(str(ready.folder))
+        else:
+            self.name = model
+            self._encoder = _SentenceTransformerEncoder(model)
+
+    @property
+    def dimension(self) -> int:
+        if self._dimension is None:
+            self._dimension = self._encoder.dimension
+        return self._dimension
+
+    def load(self) -> None:
+        """Load the model now rather than at the first text."""
+        self._encoder.load()
+
+    def _encode(self, texts: list[str], prompt: str, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._encoder.encode(texts, prompt, progress)
+
     def queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt)
+        return self._encode(texts, "query")
 
     def passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt, progress)
+        return self._encode(texts, "passage", progress)

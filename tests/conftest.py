@@ -1,5 +1,5 @@
-"""Shared fixtures: the real model (prepared once per machine), real FAISS and SQLite on tmp
-folders, and a copy of the repository's corpus."""
+"""Shared fixtures: the real model (prepared once per machine, loaded once per session), real
+FAISS and SQLite on tmp folders, and a copy of the repository's corpus."""
 
 from __future__ import annotations
 
@@ -28,7 +28,14 @@ def models_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(models_dir: Path) -> Embedder:
+    """The bundled model as the bot runs it: int8 ONNX."""
     return Embedder(None, models_dir)
+
+
+@pytest.fixture(scope="session")
+def float_embedder(models_dir: Path) -> Embedder:
+    """The same model's float weights on torch."""
+    return Embedder(None, models_dir, quantised=False)
 
 
 @pytest.fixture
