@@ -2,8 +2,10 @@
 
 In a private chat every text message is a question; in a group, a message that mentions the bot
 or `/ask QUESTION`. Answers are HTML with numbered citations, split to Telegram's 4096-character
-limit; a Sources button shows the full quotes. Administrators change the corpus with /add and
-/remove. `run_bot` runs it by long polling, or as a webhook when a webhook URL is set.
+limit; a Sources button shows the full quotes, 👍/👎 buttons record whether the answer helped.
+"I don't know"s and 👎s are kept (bot/feedback.py) for the administrators' /unanswered.
+Administrators change the corpus with /add and /remove. `run_bot` runs it by long polling, or as
+a webhook when a webhook URL is set, and keeps it connected (bot/connection.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import contextlib
 import logging
 import re
 import secrets
+import signal
+import sqlite3
 import sys
 import time
 from collections import OrderedDict, deque
@@ -58,6 +62,16 @@ from telegram.request import HTTPXRequest
 
 from bot import messages
 from bot.answer import Answer, Answerer
+from bot.connection import (
+    POLL_TIMEOUT,
+    Backoff,
+    CannotContinue,
+    Connection,
+    Stopped,
+    diagnose,
+    poll,
+)
+from bot.feedback import FeedbackStore, Kind, format_groups
 from bot.formatting import Part, format_answer, format_article_list, format_sources, format_text
 from bot.settings import Settings
 from index.articles import Article, IngestError, from_pasted_text, from_upload, load_source
@@ -67,6 +81,11 @@ log = logging.getLogger(__name__)
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API serves files up to 20 MB
 STATE_KEY = "aidbot"
 SOURCES_PREFIX = "sources:"
+HELPFUL_PREFIX = "up:"
+UNHELPFUL_PREFIX = "down:"
+UNANSWERED_DAYS = 30
+UNANSWERED_SHOWN = 40  # groups listed by /unanswered; `aidbot report` lists them all
+EXIT_CANNOT_CONTINUE = 2  # a failure that restarting does not fix (the unit does not restart)
 ANSWERS_KEPT = 2000  # answers whose Sources button still works
 TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5 s
 SEND_ATTEMPTS = 3
@@ -119,16 +138,36 @@ class AnswerMemory:
     def __init__(self, size: int = ANSWERS_KEPT) -> None:
         self.size = size
         self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._rated: set[str] = set()
 
     def put(self, answer: Answer) -> str:
         key = secrets.token_urlsafe(9)
         self._answers[key] = answer
         while len(self._answers) > self.size:
-            self._answers.popitem(last=False)
+            forgotten, _ = self._answers.popitem(last=False)
+            self._rated.discard(forgotten)
         return key
 
     def get(self, key: str) -> Answer | None:
         return self._answers.get(key)
+
+    def rate_once(self, key: str) -> bool:
+        """True the first time an answer is rated (👍 or 👎), False after."""
+        if key in self._rated or key not in self._answers:
+            return False
+        self._rated.add(key)
+        return True
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for the Bot API. A long poll waits `poll` for updates, then up to
+    `poll_grace` more for the answer; beyond, the call counts as stalled and is retried."""
+
+    connect: float = 10.0
+    read: float = 20.0
+    poll: float = POLL_TIMEOUT
+    poll_grace: float = 10.0
 
 
 @dataclass
@@ -137,6 +176,8 @@ class BotState:
     kb: Any  # index.knowledge.KnowledgeBase
     answerer: Answerer
     rate_limit: UserRateLimit
+    feedback: FeedbackStore
+    timeouts: Timeouts = field(default_factory=Timeouts)
     answers: AnswerMemory = field(default_factory=AnswerMemory)
     # corpus changes run one at a time on their own thread, so questions never queue behind them
     corpus_worker: ThreadPoolExecutor = field(
@@ -144,6 +185,21 @@ class BotState:
 
     async def in_corpus_worker(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.corpus_worker, call, *args)
+
+    def remember(self, kind: Kind, answer: Answer) -> None:
+        """Keeps an "I don't know" or a 👍/👎 (blocking: run it on a thread). Never fails the
+        reply: a store that cannot be written is logged."""
+        if not any(c.isalnum() for c in answer.question):
+            return
+        embedder = getattr(self.kb, "embedder", None)
+        try:
+            vector = (embedder.queries([answer.question])[0]
+                      if kind == "unanswered" and embedder is not None else None)
+            self.feedback.record(kind, answer.question, answer.language, answer.citations,
+                                 vector=vector, model=getattr(embedder, "name", ""))
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("could not keep the reader's feedback in %s: %s",
+                        self.feedback.path, exc)
 
 
 class RateLimiter(AIORateLimiter):
@@ -154,7 +210,8 @@ class RateLimiter(AIORateLimiter):
     async def process_request(self, callback: Callable[..., Awaitable[Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None) -> Any:
-        if endpoint == "sendChatAction":
+        # getMe and getUpdates are not messages either, and bot/connection.py retries them
+        if endpoint in ("sendChatAction", "getMe", "getUpdates"):
             return await callback(*args, **kwargs)
         return await super().process_request(callback, args, kwargs, endpoint, data,
                                              rate_limit_args)
@@ -277,10 +334,21 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     markup = None
     if answer.found and answer.citations:
         key = state.answers.put(answer)
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-            messages.text("sources_button", answer.language),
-            callback_data=SOURCES_PREFIX + key)]])
+        markup = _answer_buttons(answer, key, rated=False)
+    if not answer.found:
+        await asyncio.to_thread(state.remember, "unanswered", answer)
     await _reply(message, format_answer(answer), markup)
+
+
+def _answer_buttons(answer: Answer, key: str, rated: bool) -> InlineKeyboardMarkup:
+    """Sources, then 👍 and 👎 until one of them is pressed (callback data ≤ 64 bytes: the
+    answer itself stays in AnswerMemory)."""
+    row = [InlineKeyboardButton(messages.text("sources_button", answer.language),
+                                callback_data=SOURCES_PREFIX + key)]
+    if not rated:
+        row += [InlineKeyboardButton("👍", callback_data=HELPFUL_PREFIX + key),
+                InlineKeyboardButton("👎", callback_data=UNHELPFUL_PREFIX + key)]
+    return InlineKeyboardMarkup([row])
 
 
 async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -317,6 +385,31 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _reply(query.message, format_sources(answer))
 
 
+async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍 or 👎 under an answer: kept with the question, the citations and the time (never
+    who pressed); then the two buttons go, so an answer is rated once."""
+    query = update.callback_query
+    state = _state(context)
+    prefix, _, key = (query.data or "").partition(":")
+    kind: Kind = "helpful" if prefix + ":" == HELPFUL_PREFIX else "unhelpful"
+    answer = state.answers.get(key)
+    language = query.from_user.language_code if query.from_user else None
+    if answer is None:
+        await _retrying(query.answer, messages.text("sources_expired", language),
+                        show_alert=True)
+        return
+    first = state.answers.rate_once(key)
+    if first:
+        await asyncio.to_thread(state.remember, kind, answer)
+    await _retrying(query.answer, messages.text(f"thanks_{kind}", language))
+    if first and isinstance(query.message, Message):
+        try:
+            await _retrying(query.edit_message_reply_markup,
+                            _answer_buttons(answer, key, rated=True))
+        except BadRequest as exc:  # e.g. the message was deleted meanwhile
+            log.info("could not remove the 👍/👎 buttons: %s", exc.message)
+
+
 # ---- information ----------------------------------------------------------------------------
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -335,6 +428,51 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """/sources: the articles the answers come from."""
     articles = await asyncio.to_thread(_state(context).kb.articles)
     await _reply(update.effective_message, format_article_list(articles, _language(update)))
+
+
+async def whoami_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/whoami: the user's Telegram id (what AIDBOT_ADMINS lists) and whether they are an
+    administrator."""
+    user = update.effective_user
+    if user is None:
+        return
+    key = "whoami_admin" if _is_admin(update, _state(context)) else "whoami"
+    await _say(update, key, id=user.id)
+
+
+async def unanswered_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unanswered [DAYS] (administrators): the questions answered "I don't know", most asked
+    first, similar ones grouped."""
+    state = _state(context)
+    if not _is_admin(update, state):
+        await _say(update, "admin_only_report")
+        return
+    arguments = context.args or []
+    days = UNANSWERED_DAYS
+    if arguments:
+        if len(arguments) > 1 or not arguments[0].isdigit() or not 1 <= int(arguments[0]) <= 365:
+            await _say(update, "unanswered_usage")
+            return
+        days = int(arguments[0])
+    embedder = getattr(state.kb, "embedder", None)
+    async with _typing(update.effective_message):
+        groups = await asyncio.to_thread(
+            state.feedback.unanswered, days,
+            embedder.queries if embedder is not None else None, getattr(embedder, "name", ""))
+        rated = await asyncio.to_thread(state.feedback.articles, days)
+    language = _language(update)
+    unhelpful = sum(article.unhelpful for article in rated)
+    if not groups:
+        text = messages.text("unanswered_none", language, days=days)
+    else:
+        text = messages.text("unanswered_heading", language, days=days,
+                             asked=sum(g.count for g in groups), questions=len(groups))
+        text += "\n\n" + format_groups(groups[:UNANSWERED_SHOWN])
+        if len(groups) > UNANSWERED_SHOWN:
+            text += "\n\n" + messages.text("unanswered_more", language,
+                                             more=len(groups) - UNANSWERED_SHOWN)
+    text += "\n\n" + messages.text("unanswered_unhelpful", language, count=unhelpful)
+    await _reply(update.effective_message, format_text(text))
 
 
 # ---- corpus changes (administrators) ------------------------------------------------------------
@@ -437,7 +575,12 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 # ---- staying up -------------------------------------------------------------------------------
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs the error and tells the user something went wrong."""
+    """Logs the error and tells the user something went wrong. When the Bot API cannot be
+    reached, one line: telling the user would need it too."""
+    if isinstance(context.error, NetworkError):
+        fault = diagnose(context.error, _state(context).settings.telegram_api_url)
+        log.warning("could not finish answering an update: %s", fault.reason)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_message is None:
         return
@@ -462,6 +605,7 @@ async def post_shutdown(application: Application) -> None:
     state: BotState | None = application.bot_data.get(STATE_KEY)
     if state is not None:
         state.corpus_worker.shutdown(wait=True, cancel_futures=True)
+        state.feedback.close()
 
 
 # ---- the application ----------------------------------------------------------------------------
@@ -477,24 +621,29 @@ def _is_local(url: str) -> bool:
     return address.is_loopback or address.is_private
 
 
-def _request(settings: Settings, read_timeout: float, pool_size: int) -> HTTPXRequest:
+def _request(settings: Settings, timeouts: Timeouts, read_timeout: float,
+             pool_size: int) -> HTTPXRequest:
     # A local Bot API server is reached directly, never through a proxy from the environment.
     httpx_kwargs = {"trust_env": False} if _is_local(settings.telegram_api_url) else None
-    return HTTPXRequest(connection_pool_size=pool_size, connect_timeout=10.0,
+    return HTTPXRequest(connection_pool_size=pool_size, connect_timeout=timeouts.connect,
                         read_timeout=read_timeout, write_timeout=20.0, pool_timeout=10.0,
                         media_write_timeout=60.0, httpx_kwargs=httpx_kwargs)
 
 
-def build_application(settings: Settings, kb: Any, answerer: Answerer) -> Application:
-    """The bot, ready for `run_polling`/`run_webhook` (or initialize/start in tests)."""
+def build_application(settings: Settings, kb: Any, answerer: Answerer,
+                      timeouts: Timeouts | None = None) -> Application:
+    """The bot, ready for `serve` (or initialize/start in tests)."""
+    timeouts = timeouts or Timeouts()
     api = settings.telegram_api_url.rstrip("/")
     application = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .request(_request(settings, read_timeout=20.0, pool_size=256))
-        .get_updates_request(_request(settings, read_timeout=10.0, pool_size=2))
+        .request(_request(settings, timeouts, read_timeout=timeouts.read, pool_size=256))
+        # python-telegram-bot adds the long poll's own timeout to this one
+        .get_updates_request(_request(settings, timeouts, read_timeout=timeouts.poll_grace,
+                                      pool_size=2))
         .rate_limiter(RateLimiter(max_retries=3))
         .concurrent_updates(True)
         .post_init(post_init)
@@ -502,7 +651,8 @@ def build_application(settings: Settings, kb: Any, answerer: Answerer) -> Applic
         .build()
     )
     application.bot_data[STATE_KEY] = BotState(
-        settings, kb, answerer, UserRateLimit(settings.user_questions_per_minute))
+        settings, kb, answerer, UserRateLimit(settings.user_questions_per_minute),
+        FeedbackStore(settings.feedback_path), timeouts)
 
     new = filters.UpdateType.MESSAGE
     text = new & filters.TEXT & ~filters.COMMAND
@@ -512,12 +662,16 @@ def build_application(settings: Settings, kb: Any, answerer: Answerer) -> Applic
     application.add_handler(CommandHandler("ask", ask_command, filters=new))
     application.add_handler(CommandHandler("add", add_command, filters=new))
     application.add_handler(CommandHandler("remove", remove_command, filters=new))
+    application.add_handler(CommandHandler("whoami", whoami_command, filters=new))
+    application.add_handler(CommandHandler("unanswered", unanswered_command, filters=new))
     application.add_handler(MessageHandler(
         new & filters.Document.ALL & filters.CaptionRegex(_ADD_CAPTION), add_document))
     application.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, private_question))
     application.add_handler(MessageHandler(
         text & filters.ChatType.GROUPS & filters.Entity(MessageEntity.MENTION), group_mention))
     application.add_handler(CallbackQueryHandler(sources_button, pattern=f"^{SOURCES_PREFIX}"))
+    application.add_handler(CallbackQueryHandler(
+        feedback_button, pattern=f"^({HELPFUL_PREFIX}|{UNHELPFUL_PREFIX})"))
     application.add_error_handler(error_handler)
     return application
 
@@ -568,9 +722,98 @@ def install_token_filter(*secrets: str) -> RedactToken:
     return redact
 
 
+class _QuietRetryLoop(logging.Filter):
+    """python-telegram-bot logs a failure of its own retry loop (used when the webhook is set)
+    with a traceback; Connection already says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Network Retry Loop")
+
+
+_QUIET = _QuietRetryLoop()
+
+
+async def serve(application: Application, settings: Settings,
+                stop: asyncio.Event | None = None, ready: asyncio.Event | None = None) -> int:
+    """Runs the bot until `stop` is set (without one: until SIGINT or SIGTERM), by long polling
+    or, when settings.webhook_url is set, as a webhook. Start-up and polling wait out the
+    failures that can pass (bot/connection.py). Returns the exit code: 0 once stopped,
+    EXIT_CANNOT_CONTINUE after a failure that cannot pass."""
+    own_stop = stop is None
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    if own_stop:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+    logging.getLogger("telegram.ext").addFilter(_QUIET)
+    # A reply that is not JSON (a proxy's error page) is logged with a traceback there; the
+    # failure itself reaches Connection, which says it in one line.
+    logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)
+    state: BotState = application.bot_data[STATE_KEY]
+    connection = Connection(settings.telegram_api_url,
+                            Backoff(settings.retry_min, settings.retry_max), stop)
+    code = 0
+    try:
+        await connection.call(application.initialize)
+        if application.post_init is not None:
+            await application.post_init(application)
+        if settings.webhook_url:
+            await _start_webhook(application, settings, connection)
+        await application.start()
+        if ready is not None:
+            ready.set()
+        if settings.webhook_url:
+            log.info("receiving updates at %s (listening on %s:%d)", settings.webhook_url,
+                     settings.webhook_listen, settings.webhook_port)
+            await connection.until_stopped(stop.wait())
+        else:
+            log.info("polling %s for updates", settings.telegram_api_url)
+            await poll(application, connection, state.timeouts.poll, ALLOWED_UPDATES)
+    except Stopped:
+        pass
+    except CannotContinue as exc:
+        log.error("%s", exc)
+        code = EXIT_CANNOT_CONTINUE
+    finally:
+        await _wind_down(application)
+        if own_stop:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+    return code
+
+
+async def _start_webhook(application: Application, settings: Settings,
+                         connection: Connection) -> None:
+    """Listens for updates and sets the webhook (setWebhook retried like any call)."""
+    try:
+        await connection.call(lambda: application.updater.start_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=0))
+    except OSError as exc:
+        raise CannotContinue(
+            f"cannot listen for webhook updates on {settings.webhook_listen}:"
+            f"{settings.webhook_port}: {exc.strerror or exc} (AIDBOT_WEBHOOK_LISTEN, "
+            "AIDBOT_WEBHOOK_PORT)") from None
+
+
+async def _wind_down(application: Application) -> None:
+    """Stops what was started: the webhook server, the handlers (answers in progress are
+    finished), the HTTP clients."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    await application.bot.shutdown()  # its clients stay open when getMe never succeeded
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
 def run_bot(settings: Settings) -> int:
     """Runs the bot until SIGINT/SIGTERM: long polling, or a webhook when settings.webhook_url is
-    set. Returns the process exit code."""
+    set. Returns the process exit code: 0 when stopped, 2 when it cannot run as configured."""
     if not settings.telegram_token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
@@ -584,25 +827,22 @@ def run_bot(settings: Settings) -> int:
               "and -.", file=sys.stderr)
         return 2
     install_token_filter(settings.telegram_token, settings.webhook_secret)
-
-    from index.knowledge import KnowledgeBase
-
-    kb = KnowledgeBase.open(settings.corpus_dir, settings.index_dir, model=settings.model,
-                            models_dir=settings.models_dir)
+    # SIGTERM while loading stops like Ctrl-C; once serving, serve() handles both
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    kb = None
     try:
+        from index.knowledge import KnowledgeBase
+
+        log.info("loading the index from %s and the model", settings.index_dir)
+        kb = KnowledgeBase.open(settings.corpus_dir, settings.index_dir, model=settings.model,
+                                models_dir=settings.models_dir)
         application = build_application(settings, kb, Answerer(kb))
-        if settings.webhook_url:
-            log.info("receiving updates at %s (listening on %s:%d)", settings.webhook_url,
-                     settings.webhook_listen, settings.webhook_port)
-            application.run_webhook(
-                listen=settings.webhook_listen, port=settings.webhook_port,
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
-        else:
-            log.info("polling %s for updates", settings.telegram_api_url)
-            application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
+        code = asyncio.run(serve(application, settings))
+    except KeyboardInterrupt:
+        code = 0
     finally:
-        kb.close()
-    log.info("stopped")
-    return 0
+        signal.signal(signal.SIGTERM, previous)
+        if kb is not None:
+            kb.close()
+    log.info("stopped" if code == 0 else "stopped: the bot cannot run as configured")
+    return code

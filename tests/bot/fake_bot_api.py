@@ -3,8 +3,12 @@
 It speaks the real HTTP API (``/bot<token>/<method>`` and ``/file/bot<token>/<path>``) to a
 python-telegram-bot Application pointed at it with ``base_url``/``base_file_url``, and enforces the
 errors that matter to the bot: text longer than 4096 characters after entity parsing, HTML that
-Telegram cannot parse, unknown chats and replies, files over 20 MB. Tests play the users: they
-inject messages, documents and button presses, then await what the bot sends back.
+Telegram cannot parse, unknown chats and replies, files over 20 MB, a second getUpdates while
+one is pending (409, the older one loses), getUpdates while a webhook is set (409). Tests play
+the users: they inject messages, documents and button presses, then await what the bot sends
+back. They also play the network: scripted errors (`fail_next`: 429, 5xx, 401, a proxy's HTML
+error page), a server that stops answering (`stall`/`resume`), and one that goes away and comes
+back on the same port (`go_down`/`come_back`).
 
     api = FakeBotAPI()
     await api.start()
@@ -45,6 +49,17 @@ _BOOL_PARAMS = frozenset({"drop_pending_updates", "show_alert", "disable_notific
                           "allow_sending_without_reply", "protect_content"})
 _INT_PARAMS = frozenset({"offset", "limit", "timeout", "message_id", "max_connections",
                          "cache_time", "message_thread_id"})
+# what Telegram (or a proxy in front of it) says with each status
+DESCRIPTIONS = {
+    401: "Unauthorized",
+    404: "Not Found",
+    409: "Conflict: terminated by other getUpdates request; make sure that only one bot "
+         "instance is running",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 def utf16_len(text: str) -> int:
@@ -52,11 +67,13 @@ def utf16_len(text: str) -> int:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, description: str, parameters: dict | None = None):
+    def __init__(self, status: int, description: str, parameters: dict | None = None,
+                 body: str | None = None):
         super().__init__(description)
         self.status = status
         self.description = description
         self.parameters = parameters
+        self.body = body  # sent as is (text/html) instead of Telegram's JSON
 
 
 # ---- Telegram's HTML parse mode ------------------------------------------------------------------
@@ -257,6 +274,7 @@ class _Failure:
     method: str | None
     retry_after: int
     description: str
+    body: str | None = None
 
 
 @dataclass
@@ -291,6 +309,8 @@ class FakeBotAPI:
         self._failures: list[_Failure] = []
         self._changed = asyncio.Event()
         self._closing = False
+        self._stalled: asyncio.Event | None = None
+        self._polls = 0  # getUpdates calls so far: a newer one ends the pending one with a 409
         self._server: tornado.httpserver.HTTPServer | None = None
         self._tasks: set[asyncio.Task] = set()
         self.listeners: list[Callable[[BotMessage], None]] = []  # called with each sent message
@@ -311,13 +331,16 @@ class FakeBotAPI:
             (r"/file/bot([^/]+)/(.+)", _FileHandler, {"api": self}),
         ])
         sockets = tornado.netutil.bind_sockets(port, host, family=socket.AF_INET)
+        self._closing = False
         self._server = tornado.httpserver.HTTPServer(app)
         self._server.add_sockets(sockets)
         self.url = f"http://{host}:{sockets[0].getsockname()[1]}"
 
     async def stop(self) -> None:
-        """Wakes pending long polls, then closes the server and its connections."""
+        """Wakes pending long polls and stalled requests, then closes the server and its
+        connections."""
         self._closing = True
+        self.resume()
         self._notify()
         for task in list(self._tasks):
             task.cancel()
@@ -326,6 +349,30 @@ class FakeBotAPI:
             await asyncio.sleep(0)
             await self._server.close_all_connections()
             self._server = None
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    async def go_down(self) -> None:
+        """The server goes away: pending requests are cut and the port is closed (connections
+        are refused) until `come_back`. Chats, updates and what the bot sent are kept."""
+        await self.stop()
+
+    async def come_back(self) -> None:
+        """The server answers again, on the same port."""
+        await self.start(port=self.port)
+        self._notify()
+
+    def stall(self) -> None:
+        """From now on requests are accepted and left unanswered, until `resume`."""
+        if self._stalled is None:
+            self._stalled = asyncio.Event()
+
+    def resume(self) -> None:
+        if self._stalled is not None:
+            self._stalled.set()
+            self._stalled = None
 
     def _notify(self) -> None:
         self._changed.set()
@@ -428,11 +475,12 @@ class FakeBotAPI:
         self._notify()
 
     def fail_next(self, count: int = 1, status: int = 429, method: str | None = None,
-                  retry_after: int = 1, description: str = "") -> None:
+                  retry_after: int = 1, description: str = "", body: str | None = None) -> None:
         """The next `count` calls (of `method`, or any method) get this error instead: 429 (too
-        many requests, retry after `retry_after` s), 5xx (internal server error), or any
-        status with `description`."""
-        self._failures.append(_Failure(status, count, method, retry_after, description))
+        many requests, retry after `retry_after` s), 5xx, 401, 409 (another poller), or any
+        status with `description`; with `body`, that text as an HTML page instead of
+        Telegram's JSON (a proxy's error page)."""
+        self._failures.append(_Failure(status, count, method, retry_after, description, body))
 
     @property
     def pending_updates(self) -> int:
@@ -495,11 +543,15 @@ class FakeBotAPI:
                 if failure.status == 429:
                     raise ApiError(429, f"Too Many Requests: retry after {failure.retry_after}",
                                    {"retry_after": failure.retry_after})
-                raise ApiError(failure.status, failure.description or "Internal Server Error")
+                description = failure.description or DESCRIPTIONS.get(
+                    failure.status, "Internal Server Error")
+                raise ApiError(failure.status, description, body=failure.body)
 
     async def call(self, method: str, params: dict) -> Any:
         self.calls.append((method, params))
         self._notify()
+        if self._stalled is not None:
+            await self._stalled.wait()
         self._check_failure(method)
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
@@ -545,6 +597,8 @@ class FakeBotAPI:
         if self.webhook:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
+        self._polls += 1
+        poll = self._polls
         offset = int(params.get("offset") or 0)
         limit = min(int(params.get("limit") or 100), 100)
         timeout = float(params.get("timeout") or 0)
@@ -553,6 +607,8 @@ class FakeBotAPI:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
+            if poll != self._polls:
+                raise ApiError(409, DESCRIPTIONS[409])
             pending = self._updates[:limit]
             remaining = deadline - loop.time()
             if pending or self._closing or remaining <= 0:
@@ -642,6 +698,10 @@ class FakeBotAPI:
 
     async def _api_editmessagereplymarkup(self, params: dict) -> dict:
         message = self._bot_message(params)
+        if params.get("reply_markup") == message.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                                "content and reply markup are exactly the same as a current "
+                                "content and reply markup of the message")
         message.reply_markup = params.get("reply_markup")
         message.edits += 1
         return message.to_json()
@@ -725,6 +785,11 @@ class _ApiHandler(tornado.web.RequestHandler):
         try:
             result = await self.api.call(method, _params(self.request))
         except ApiError as exc:
+            if exc.body is not None:
+                self.set_status(exc.status)
+                self.set_header("Content-Type", "text/html")
+                self.finish(exc.body)
+                return
             body = {"ok": False, "error_code": exc.status, "description": exc.description}
             if exc.parameters:
                 body["parameters"] = exc.parameters

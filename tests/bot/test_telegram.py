@@ -6,36 +6,28 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import shutil
 import signal
-import socket
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
 from fake_bot_api import FakeBotAPI
-from telegram.ext import Application
+from harness import ADMIN, REPO, Bot, ask, free_port, running_bot
 
 from bot.answer import Answer, Answerer, Citation
 from bot.settings import Settings
 from bot.telegram import (
-    ALLOWED_UPDATES,
     UserRateLimit,
-    build_application,
     install_token_filter,
     run_bot,
 )
 from index.embeddings import Embedder
 from index.knowledge import KnowledgeBase
 
-REPO = Path(__file__).resolve().parents[2]
-ADMIN = 4242
 SEED_QUOTE = ("Parmi les équipements envoyés figurent près de sept mille ordinateurs portables "
               "destinés aux unités des Forces armées ukrainiennes")
 LAPTOPS = {
@@ -43,8 +35,8 @@ LAPTOPS = {
     "fr": "Combien d'ordinateurs portables ont été envoyés ?",
     "uk": "Скільки ноутбуків отримала Україна?",
 }
-ACCORDING = {"en": "According to the articles I have:", "fr": "D'après les articles dont je "
-             "dispose :", "uk": "За статтями, які я маю:"}
+LEADS = {"en": "Nearly 7,000 laptops [1]", "fr": "Près de 7\u202f000 ordinateurs portables [1]",
+         "uk": "Майже 7\u00a0000 ноутбуків [1]"}  # the fact in the asker's language (CLDR)
 NOT_FOUND = "I don't know: the articles I have do not answer this question."
 NORWAY_HTML = b"""<!doctype html><html><head><title>Norway hands over electric buses to Kharkiv
 </title></head><body><nav>Home | World | Ukraine</nav><article>
@@ -83,71 +75,8 @@ The Swedish development agency also paid for surgical equipment in four hospital
 Doctors in Sumy said the vehicles arrived just as a new wave of attacks began."""
 
 
-# ---- the knowledge base (tests/conftest.py: models_dir, embedder, corpus_dir, kb, cli_env) ------
-
-@pytest.fixture(scope="session")
-def shared_kb(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
-              ) -> Iterator[KnowledgeBase]:
-    """One knowledge base on a copy of the seed corpus, for the tests that only read it; those
-    that change the corpus use the function-scoped `kb`."""
-    root = tmp_path_factory.mktemp("kb")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    kb = KnowledgeBase(root / "corpus", root / "index", embedder)
-    assert kb.articles(), "the seed corpus is empty"
-    yield kb
-    kb.close()
-
-
-# ---- the fake Telegram and the bot --------------------------------------------------------------
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotAPI]:
-    server = FakeBotAPI()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@dataclass
-class Bot:
-    api: FakeBotAPI
-    app: Application
-    kb: KnowledgeBase
-    settings: Settings
-
-
-def make_settings(api: FakeBotAPI, kb: KnowledgeBase, **overrides: object) -> Settings:
-    values: dict = {"corpus_dir": kb.corpus_dir, "index_dir": kb.index_dir,
-                    "telegram_token": api.token, "telegram_api_url": api.url,
-                    "admins": frozenset({ADMIN}), "allow_private_urls": True}
-    return Settings(**{**values, **overrides})
-
-
-@asynccontextmanager
-async def running_bot(api: FakeBotAPI, kb: KnowledgeBase, answerer: object = None,
-                      webhook_port: int | None = None, **overrides: object
-                      ) -> AsyncIterator[Bot]:
-    """The Application as run_polling/run_webhook would run it, in the test's event loop."""
-    settings = make_settings(api, kb, **overrides)
-    app = build_application(settings, kb, answerer or Answerer(kb))
-    await app.initialize()
-    await app.post_init(app)
-    if webhook_port is None:
-        await app.updater.start_polling(timeout=5, allowed_updates=ALLOWED_UPDATES)
-    else:
-        await app.updater.start_webhook(
-            listen="127.0.0.1", port=webhook_port, url_path="telegram",
-            webhook_url=f"http://127.0.0.1:{webhook_port}/telegram",
-            secret_token=settings.webhook_secret, allowed_updates=ALLOWED_UPDATES)
-    await app.start()
-    try:
-        yield Bot(api, app, kb, settings)
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        await app.post_shutdown(app)
-
+# ---- the bot (tests/conftest.py: models_dir, embedder, corpus_dir, kb, cli_env;
+# tests/bot/conftest.py: shared_kb, api; tests/bot/harness.py: running_bot) ------------------------
 
 @pytest.fixture
 async def bot(api: FakeBotAPI, shared_kb: KnowledgeBase) -> AsyncIterator[Bot]:
@@ -223,12 +152,6 @@ def corpus_state(kb: KnowledgeBase) -> tuple[list, list]:
     return sorted(a.id for a in kb.articles()), sorted(p.name for p in kb.corpus_dir.iterdir())
 
 
-async def ask(api: FakeBotAPI, user: dict, question: str, chat: dict | None = None) -> str:
-    """The text of the bot's single reply to `question`."""
-    message = api.send_message(user, question, chat)
-    return (await api.reply_to(message)).text
-
-
 # ---- questions ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language", ["en", "fr", "uk"])
@@ -236,10 +159,11 @@ async def test_question_gets_a_cited_reply_in_the_users_language(bot: Bot, langu
     user = bot.api.user(100 + len(language) + ord(language[0]), language)
     question = bot.api.send_message(user, LAPTOPS[language])
     [reply] = await bot.api.answer_to(question)
-    assert reply.text.startswith(ACCORDING[language])
-    assert f"«{SEED_QUOTE}" in reply.text
-    assert "[1]" in reply.text
-    assert "\n\n[1] La coalition IT fournit 10 millions" in reply.text
+    # the lead, the quote once as a blockquote, its source under it
+    assert reply.text.startswith(f"{LEADS[language]}\n{SEED_QUOTE}")
+    assert reply.text.count(SEED_QUOTE) == 1
+    assert reply.entity_texts("blockquote")[0].startswith(SEED_QUOTE)
+    assert "médicale.\n[1] La coalition IT fournit 10 millions" in reply.text
     assert reply.reply_to == question["message_id"]
     assert reply.buttons[0]["text"] == {"en": "Sources", "fr": "Sources", "uk": "Джерела"}[language]
     assert (user["id"], "typing") in bot.api.chat_actions
@@ -287,8 +211,7 @@ async def test_group_answers_mentions_and_ask_only(bot: Bot):
         bob, "/ask@aidbot_test_bot Скільки ноутбуків отримала Україна?", group)
     for message, language in ((asked, "fr"), (mentioned, "en"), (addressed, "uk")):
         [reply] = await bot.api.answer_to(message)
-        assert reply.text.startswith(ACCORDING[language])
-        assert SEED_QUOTE in reply.text
+        assert reply.text.startswith(f"{LEADS[language]}\n{SEED_QUOTE}")
     # a command sent after everything else: once it is answered, the rest was handled too
     await bot.api.reply_to(bot.api.send_message(alice, "/start", group))
     assert not bot.api.replies(chatter) and not bot.api.replies(other)
@@ -351,8 +274,10 @@ async def test_admin_adds_a_url_then_questions_are_answered_from_it(admin_bot: B
                      f"(passages: {new[0].passages}). I now answer from it too.")
     [reply] = await api.answer_to(api.send_message(
         api.user(501, "en"), "How many electric buses did Norway give to Kharkiv?"))
-    assert ("«Norway has handed over 25 electric buses to the city of Kharkiv, the Norwegian "
-            "embassy in Kyiv said on Tuesday.» [1]") in reply.text
+    assert reply.text.startswith("25 electric buses [1]\n")
+    assert reply.entity_texts("blockquote") == [
+        "Norway has handed over 25 electric buses to the city of Kharkiv, the Norwegian "
+        "embassy in Kyiv said on Tuesday."]
     assert reply.links == [("Norway hands over electric buses to Kharkiv", url)]
     again = await ask(api, admin, f"/add {url}")
     assert again.startswith(f"Already in the corpus as {new[0].id}: Norway hands over")
@@ -600,12 +525,6 @@ async def test_questions_do_not_wait_behind_an_add(api: FakeBotAPI, kb: Knowledg
 
 # ---- webhook ------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def test_webhook_with_right_and_wrong_secret(api: FakeBotAPI, shared_kb: KnowledgeBase):
     port = free_port()
     async with running_bot(api, shared_kb, webhook_port=port, webhook_secret="s3cret-Token_1"):
@@ -700,6 +619,9 @@ async def test_token_filter_redacts_request_urls_in_this_process(bot: Bot):
     redact = install_token_filter(bot.api.token)
     try:
         assert await ask(bot.api, bot.api.user(1201, "en"), "/start")
+        # httpx logs a request once its response is read, which may be after the fake server
+        # shows the reply: a second exchange makes sure the first one's line is in
+        assert await ask(bot.api, bot.api.user(1201, "en"), "/help")
         logging.getLogger("aidbot.test").error("token %s in args", bot.api.token)
         try:
             raise RuntimeError(f"cannot reach /bot{bot.api.token}/getMe")
