@@ -17,6 +17,7 @@ from bot import messages
 from bot.answer import Answer, Citation
 
 MAX_MESSAGE_LENGTH = 4096  # visible characters (UTF-16 code units) per Telegram message
+EXPANDABLE_FROM = 300  # a quote this long is shown folded (Telegram shows its first lines)
 
 _QUOTED = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"\n]*\"")
 _SENTENCE_END = frozenset(".!?…:;»”\"')]")
@@ -81,7 +82,10 @@ def code(text: str) -> Segment:
     return Segment(text, "<code>", "</code>")
 
 
-def quote(text: str) -> Segment:
+def quote(text: str, expandable: bool = False) -> Segment:
+    """A blockquote; an expandable one shows its first lines until the reader opens it."""
+    if expandable:
+        return Segment(text, "<blockquote expandable>", "</blockquote>")
     return Segment(text, "<blockquote>", "</blockquote>")
 
 
@@ -267,6 +271,23 @@ def _source_label(source: str) -> str:
 
 
 def answer_blocks(answer: Answer) -> list[Block]:
+    """The lead, then each shown quote once, as a blockquote with its source under it
+    (title linked to the URL, site, date), then what the answer says after them ("Other
+    sentences that may help: [2]", whose quotes are behind the Sources button)."""
+    if answer.lead and answer.text.startswith(answer.lead):
+        blocks = text_blocks(answer.lead)
+        by_number = {c.n: c for c in answer.citations}
+        for n in answer.shown:
+            c = by_number.get(n)
+            if c is None:
+                continue
+            folded = len(c.quote) >= EXPANDABLE_FROM
+            blocks.append(Block((quote(c.quote, folded),), "\n"))
+            blocks.append(Block(tuple(_citation_header(c)), "\n"))
+        rest = answer.text[len(answer.lead):]
+        if rest.strip():
+            blocks += text_blocks(rest, sep="\n")
+        return blocks
     blocks = text_blocks(answer.text)
     for c in answer.citations:
         segments = _citation_header(c)
@@ -277,8 +298,9 @@ def answer_blocks(answer: Answer) -> list[Block]:
 
 
 def format_answer(answer: Answer, limit: int = MAX_MESSAGE_LENGTH) -> list[Part]:
-    """The reply to a question: the answer, then its numbered citations (title linked to the
-    source, date, quote)."""
+    """The reply to a question: the lead, each shown quote with its source under it, and a
+    pointer to the other citations; an answer without a lead: its text, then its numbered
+    citations (title linked to the source, date, quote)."""
     return pack(answer_blocks(answer), limit)
 
 

@@ -10,15 +10,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Je ne sais pas : les articles dont je dispose ne répondent pas à cette question.",
         "uk": "Я не знаю: статті, які я маю, не відповідають на це питання.",
     },
-    "according_to": {
-        "en": "According to the articles I have:",
-        "fr": "D'après les articles dont je dispose :",
-        "uk": "За статтями, які я маю:",
+    # the lead of an answer whose fact cannot be said in the reply language: the quote follows
+    "lead_quote": {
+        "en": "The articles I have say [1]:",
+        "fr": "Les articles dont je dispose disent [1] :",
+        "uk": "У статтях, які я маю, сказано [1]:",
+        "de": "In meinen Artikeln steht [1]:",
+        "es": "Los artículos que tengo dicen [1]:",
+        "pl": "Artykuły, które mam, mówią [1]:",
+        "ru": "В моих статьях сказано [1]:",
     },
-    "see_also": {
-        "en": "Also relevant:",
-        "fr": "Voir aussi :",
-        "uk": "Див. також:",
+    "lead_foreign": {
+        "en": "I cannot say this in English myself; the answer is in this {source} "
+        "sentence [1]:",
+        "fr": "Je ne sais pas le dire moi-même en français ; la réponse est dans cette phrase "
+        "en {source} [1] :",
+        "uk": "Я не можу сам переказати це українською; відповідь у цьому реченні (мова: "
+        "{source}) [1]:",
+        "de": "Ich kann das nicht selbst auf Deutsch sagen; die Antwort steht in diesem Satz "
+        "(Sprache: {source}) [1]:",
+        "es": "No sé decirlo yo mismo en español; la respuesta está en esta frase (idioma: "
+        "{source}) [1]:",
+        "pl": "Nie umiem sam powiedzieć tego po polsku; odpowiedź jest w tym zdaniu (język: "
+        "{source}) [1]:",
+        "ru": "Я не могу сам пересказать это по-русски; ответ в этом предложении (язык: "
+        "{source}) [1]:",
+    },
+    "more_sources": {
+        "en": "Other sentences that may help: {refs}",
+        "fr": "D'autres phrases qui peuvent aider : {refs}",
+        "uk": "Інші речення, які можуть допомогти: {refs}",
+        "de": "Weitere Sätze, die helfen können: {refs}",
+        "es": "Otras frases que pueden ayudar: {refs}",
+        "pl": "Inne zdania, które mogą pomóc: {refs}",
+        "ru": "Другие предложения, которые могут помочь: {refs}",
     },
     "empty_question": {
         "en": "Please ask a question about international aid to Ukraine.",
@@ -55,8 +80,12 @@ MESSAGES: dict[str, dict[str, str]] = {
             "from. When the articles do not answer, I say so.\n\n"
             "In a group, mention me (@{bot}) in your question or write /ask and the "
             "question.\n\n"
+            "👍 or 👎 under an answer tells the people who run me whether it helped. I keep "
+            "the question, the answer's sources and the time, and the questions I could not "
+            "answer; never who asked or pressed.\n\n"
             "/ask QUESTION: ask a question\n"
             "/sources: the articles I know\n"
+            "/whoami: your Telegram user id\n"
             "/help: this message"
         ),
         "fr": (
@@ -65,8 +94,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             "leur origine. Quand les articles ne répondent pas, je le dis.\n\n"
             "Dans un groupe, mentionnez-moi (@{bot}) dans votre question ou écrivez /ask "
             "suivi de la question.\n\n"
+            "👍 ou 👎 sous une réponse indique aux personnes qui me gèrent si elle vous a "
+            "aidé. Je garde la question, les sources de la réponse et l'heure, ainsi que les "
+            "questions auxquelles je n'ai pas su répondre ; jamais qui a posé la question ni "
+            "qui a appuyé.\n\n"
             "/ask QUESTION : poser une question\n"
             "/sources : les articles que je connais\n"
+            "/whoami : votre identifiant d'utilisateur Telegram\n"
             "/help : ce message"
         ),
         "uk": (
@@ -74,8 +108,12 @@ MESSAGES: dict[str, dict[str, str]] = {
             "кнопка «Джерела» під відповіддю показує повні цитати та їхнє походження. Якщо "
             "статті не дають відповіді, я так і скажу.\n\n"
             "У групі згадайте мене (@{bot}) у запитанні або напишіть /ask і запитання.\n\n"
+            "👍 або 👎 під відповіддю повідомляє людям, які мною керують, чи вона допомогла. "
+            "Я зберігаю запитання, джерела відповіді та час, а також запитання, на які я не "
+            "зміг відповісти; ніколи не зберігаю, хто запитав чи натиснув.\n\n"
             "/ask ЗАПИТАННЯ: поставити запитання\n"
             "/sources: статті, які я знаю\n"
+            "/whoami: ваш ідентифікатор користувача Telegram\n"
             "/help: це повідомлення"
         ),
     },
@@ -85,21 +123,27 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/add URL: add the article at a web address\n"
             "/add followed by pasted text: the first line is the title\n"
             "/add as the caption of a .txt, .md, .html or .pdf file, or in reply to one\n"
-            "/remove ID: remove an article (/sources shows the ids)"
+            "/remove ID: remove an article (/sources shows the ids)\n"
+            "/unanswered [DAYS]: the questions I could not answer (last 30 days by default), "
+            "most asked first, similar ones grouped"
         ),
         "fr": (
             "Administrateurs :\n"
             "/add URL : ajouter l'article d'une adresse web\n"
             "/add suivi d'un texte collé : la première ligne est le titre\n"
             "/add en légende d'un fichier .txt, .md, .html ou .pdf, ou en réponse à un fichier\n"
-            "/remove ID : retirer un article (/sources montre les identifiants)"
+            "/remove ID : retirer un article (/sources montre les identifiants)\n"
+            "/unanswered [JOURS] : les questions auxquelles je n'ai pas su répondre (30 "
+            "derniers jours par défaut), les plus posées d'abord, les semblables regroupées"
         ),
         "uk": (
             "Адміністраторам:\n"
             "/add URL: додати статтю з веб-адреси\n"
             "/add і вставлений текст: перший рядок є заголовком\n"
             "/add як підпис до файлу .txt, .md, .html або .pdf чи у відповідь на нього\n"
-            "/remove ID: видалити статтю (/sources показує ідентифікатори)"
+            "/remove ID: видалити статтю (/sources показує ідентифікатори)\n"
+            "/unanswered [ДНІВ]: запитання, на які я не зміг відповісти (типово за останні "
+            "30 днів), найчастіші спершу, схожі згруповано"
         ),
     },
     "cmd_ask": {"en": "Ask a question", "fr": "Poser une question", "uk": "Поставити запитання"},
@@ -193,6 +237,78 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Removed {id}: {title}.",
         "fr": "Retiré {id} : {title}.",
         "uk": "Видалено {id}: {title}.",
+    },
+    "thanks_helpful": {
+        "en": "Thank you! Glad it helped.",
+        "fr": "Merci ! Ravi que cela vous ait aidé.",
+        "uk": "Дякую! Радий, що це допомогло.",
+    },
+    "thanks_unhelpful": {
+        "en": "Thank you: I have noted that this answer did not help.",
+        "fr": "Merci : j'ai noté que cette réponse ne vous a pas aidé.",
+        "uk": "Дякую: я зазначив, що ця відповідь не допомогла.",
+    },
+    "whoami": {
+        "en": (
+            "Your Telegram user id is {id}. You are not an administrator of this bot; its "
+            "operator can make you one by adding {id} to AIDBOT_ADMINS and restarting it."
+        ),
+        "fr": (
+            "Votre identifiant d'utilisateur Telegram est {id}. Vous n'êtes pas administrateur "
+            "de ce bot ; son opérateur peut vous nommer en ajoutant {id} à AIDBOT_ADMINS puis "
+            "en le redémarrant."
+        ),
+        "uk": (
+            "Ваш ідентифікатор користувача Telegram: {id}. Ви не адміністратор цього бота; "
+            "його оператор може призначити вас, додавши {id} до AIDBOT_ADMINS і "
+            "перезапустивши бота."
+        ),
+    },
+    "whoami_admin": {
+        "en": "Your Telegram user id is {id}. You are an administrator of this bot.",
+        "fr": "Votre identifiant d'utilisateur Telegram est {id}. Vous êtes administrateur de "
+        "ce bot.",
+        "uk": "Ваш ідентифікатор користувача Telegram: {id}. Ви адміністратор цього бота.",
+    },
+    "admin_only_report": {
+        "en": "Only the bot's administrators can see what readers asked.",
+        "fr": "Seuls les administrateurs du bot peuvent voir ce que les lecteurs ont demandé.",
+        "uk": "Бачити, що питали читачі, можуть лише адміністратори бота.",
+    },
+    "unanswered_usage": {
+        "en": "Usage: /unanswered, or /unanswered DAYS (1 to 365).",
+        "fr": "Usage : /unanswered, ou /unanswered JOURS (de 1 à 365).",
+        "uk": "Використання: /unanswered або /unanswered ДНІВ (від 1 до 365).",
+    },
+    "unanswered_none": {
+        "en": "Every question of the last {days} days had an answer.",
+        "fr": "Toutes les questions des {days} derniers jours ont eu une réponse.",
+        "uk": "На всі запитання за останні {days} днів була відповідь.",
+    },
+    "unanswered_heading": {
+        "en": (
+            "Questions I could not answer in the last {days} days ({asked} times, {questions} "
+            "different), most asked first:"
+        ),
+        "fr": (
+            "Questions auxquelles je n'ai pas su répondre ces {days} derniers jours ({asked} "
+            "fois, {questions} différentes), les plus posées d'abord :"
+        ),
+        "uk": (
+            "Запитання, на які я не зміг відповісти за останні {days} днів ({asked} разів, "
+            "{questions} різних), найчастіші спершу:"
+        ),
+    },
+    "unanswered_more": {
+        "en": "… and {more} more: `aidbot report` lists them all.",
+        "fr": "… et {more} autres : `aidbot report` les liste toutes.",
+        "uk": "… і ще {more}: `aidbot report` показує всі.",
+    },
+    "unanswered_unhelpful": {
+        "en": "Answers marked 👎 in that time: {count} (`aidbot report` shows them by article).",
+        "fr": "Réponses marquées 👎 sur cette période : {count} (`aidbot report` les montre par "
+        "article).",
+        "uk": "Відповідей із 👎 за цей час: {count} (`aidbot report` показує їх за статтями).",
     },
     "unknown_article": {
         "en": "There is no article with the id {id}; /sources shows the ids.",

@@ -185,6 +185,44 @@ def test_article_list():
     assert sum(p.text.count("\nid") + p.text.startswith("id") for p in parts) == 300
 
 
+def led(lead: str, citations: list[Citation], shown: tuple[int, ...], rest: str = "") -> Answer:
+    return Answer("question?", True, lead + rest, citations, "en", lead, shown, True)
+
+
+def test_reply_is_the_lead_then_the_quote_once_as_a_blockquote_then_its_source():
+    other = citation(2, quote="Berlin a promis 500 millions d'euros.", title="L'Allemagne")
+    a = led("Nearly 7,000 laptops [1]", [citation(), other], (1,),
+            "\nOther sentences that may help: [2]")
+    [part] = format_answer(a)
+    check_parts([part])
+    assert part.text == ("Nearly 7,000 laptops [1]\n" + QUOTE + "\n"
+                         "[1] Aide militaire : la France livre (example.org, 2024-03-03)\n"
+                         "Other sentences that may help: [2]")
+    _, entities = parse_html(part.html)
+    assert [e["type"] for e in entities] == ["blockquote", "text_link"]
+    assert entities[1]["url"] == "https://example.org/article?id=1&lang=fr"
+    assert "Berlin" not in part.text  # behind the Sources button
+    assert "Berlin a promis" in format_sources(a)[0].text
+
+
+def test_a_long_quote_is_folded_and_every_shown_quote_comes_once_with_its_source():
+    long_quote = "Une phrase longue qui cite beaucoup de pays et de chiffres. " * 8
+    second = citation(2, quote="Short one.", title="Second", source="", published="")
+    a = led("More than €12 million [1]\nAbout 40 [2]", [citation(quote=long_quote.strip()),
+                                                       second], (1, 2))
+    [part] = format_answer(a)
+    check_parts([part])
+    _, entities = parse_html(part.html)
+    assert [e["type"] for e in entities] == ["expandable_blockquote", "text_link", "blockquote"]
+    assert part.text.count(long_quote.strip()) == 1 and part.text.count("Short one.") == 1
+    assert part.text.endswith("Short one.\n[2] Second")
+
+
+def test_an_i_dont_know_is_its_sentence_alone():
+    a = Answer("q", False, "I don't know: the articles I have do not answer this question.")
+    assert [p.text for p in format_answer(a)] == [a.text]
+
+
 # ---- properties --------------------------------------------------------------------------------
 
 nasty = st.lists(
@@ -241,3 +279,30 @@ def test_strings_are_shown_as_typed(title, quote):
     check_parts([part])
     assert " ".join(quote.split()) in " ".join(part.text.split())
     assert " ".join(title.split()) in " ".join(part.text.split())
+
+
+@st.composite
+def led_answers(draw):
+    n = draw(st.integers(1, 4))
+    cites = [Citation(i, f"id{i}", draw(nasty), draw(urls), "", draw(st.text(max_size=900)).strip()
+                      or "q") for i in range(1, n + 1)]
+    shown = tuple(sorted(draw(st.sets(st.integers(1, n), min_size=1))))
+    lead = draw(nasty).strip() or "x"
+    rest = " ".join(f"[{c.n}]" for c in cites if c.n not in shown)
+    return led(lead, cites, shown, f"\nOther sentences that may help: {rest}" if rest else "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(led_answers(), st.integers(200, 4096))
+def test_shown_quotes_come_once_each_whole_and_the_others_never(a, limit):
+    parts = format_answer(a, limit=limit)
+    check_parts(parts, limit)
+    quoted = []
+    for part in parts:
+        text, entities = parse_html(part.html)
+        encoded = text.encode("utf-16-le")
+        quoted += [encoded[2 * e["offset"]:2 * (e["offset"] + e["length"])].decode("utf-16-le")
+                   for e in entities if "blockquote" in e["type"]]
+    shown = [c.quote for c in a.citations if c.n in a.shown]
+    if all(utf16_len(q) <= limit for q in shown):
+        assert quoted == shown
