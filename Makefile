@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install run test lint bench train eval clean
 
 install: $(STAMP)
 
@@ -26,15 +26,14 @@ test: install
 bench: install
 	$(BIN)/python scripts/bench_core.py
 
-# answer quality: the seed corpus alone, then the seed with the evaluation articles beside it
-EVAL := .aidbot/eval
+# rebuild the learned ranker and "I don't know" decision (index/learned/) from the question bank
+train: install
+	$(BIN)/python scripts/train.py
+
+# answer quality on the question bank's dev articles (eval/README.md); SPLIT=test to report test
+SPLIT ?= dev
 eval: install
-	$(BIN)/aidbot eval eval/questions.jsonl
-	$(BIN)/aidbot eval eval/heldout.jsonl
-	rm -rf $(EVAL) && mkdir -p $(EVAL)/corpus && cp corpus/*.md eval/articles/*.md $(EVAL)/corpus/
-	for set in eval/questions.jsonl eval/heldout.jsonl eval/multi.jsonl eval/multi_heldout.jsonl; do \
-		AIDBOT_CORPUS_DIR=$(EVAL)/corpus AIDBOT_INDEX_DIR=$(EVAL)/index \
-		AIDBOT_MODEL_CACHE=$${AIDBOT_MODEL_CACHE:-.aidbot/models} $(BIN)/aidbot eval $$set; done
+	$(BIN)/aidbot eval --split $(SPLIT) --plot .aidbot/eval-$(SPLIT).png
 
 clean:
 	rm -rf $(VENV) .aidbot

@@ -9,19 +9,21 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from babel import Locale
 
 from index import language as languages
+from index import text
 from index.knowledge import KnowledgeBase
+from index.rank import Ranked
 from index.search import Hit
 
-from . import checks, messages
-from .countries import countries
+from . import messages, render
 
 MAX_QUESTION_CHARS = 1000  # longer questions are read up to here
-RELATED_MARGIN = 0.012  # further citations must score this close to the best one
 MAX_CITATIONS = 3
-# Calibrated on held-out questions (see eval/): the best passage must beat the article's own
-# headline by this much, i.e. answer something the article is not merely "about".
+RELATED_MARGIN = 0.012  # a further citation scores this close to the best one, or …
+# The best passage must beat the article's own headline by this much, i.e. answer something the
+# article is not merely "about" (chosen on the seed article's questions, eval/questions/seed.jsonl)
 MIN_GAP_OVER_HEADLINE = 0.02
 MIN_SCORE = 0.70
 NAME_MATCH = 0.915  # cosine of two names in different languages ("Germany" ~ "Allemagne")
@@ -45,6 +47,12 @@ class Answer:
     text: str  # plain text, citations referenced as [1], [2] …; in the asker's language
     citations: list[Citation] = field(default_factory=list)
     language: str = "en"  # language the reply is written in
+    # the part of `text` said before the quotes: the rendered fact ("Nearly 7,000 laptops [1]")
+    # or the checked generated answer; "" when there are no quotes to show ("I don't know")
+    lead: str = ""
+    shown: tuple[int, ...] = ()  # citations whose quote the reply shows; the rest: Sources
+    rendered: bool = False  # the lead says the fact in the reply language
+    generated: bool = False  # the lead was written by the language model, and checked
 
     def to_json(self) -> dict:
         return {
@@ -53,6 +61,13 @@ class Answer:
             "answer": self.text,
             "citations": [asdict(c) for c in self.citations],
         }
+
+
+@dataclass(frozen=True)
+class Selection:
+    probability: float  # calibrated: that the best candidate answers the question
+    ranked: list[Ranked]  # every candidate, best first
+    chosen: list[Hit]  # what the answer cites; empty for "I don't know"
 
 
 def clean_question(question: str) -> str:
@@ -79,33 +94,44 @@ class Answerer:
         lang = reply_language(asked, language)
         if not any(c.isalnum() for c in asked):
             return Answer(question, False, messages.text("empty_question", lang), [], lang)
-        hits = self.kb.search(asked, k=20)
-        terms = checks.key_terms(asked, languages.detect(asked))
-        best = self._best(asked, terms, hits)
-        if best is None:
+        chosen = self.select(asked).chosen
+        if not chosen:
             return Answer(question, False, messages.text("not_found", lang), [], lang)
-        chosen = [best] + [
-            h for h in hits
-            if h is not best and h.passage.paragraph > 0
-            and h.relevance >= best.relevance - RELATED_MARGIN
-            and self._can_answer(asked, terms, h)
-        ][: MAX_CITATIONS - 1]
         citations = [
             Citation(n, h.passage.article_id, h.passage.title, h.passage.source,
                      h.passage.published, h.passage.text)
             for n, h in enumerate(chosen, start=1)
         ]
-        return Answer(question, True, self._compose(asked, citations, lang), citations, lang)
+        return _written(self._compose(question, asked, citations, lang))
 
-    # ---- deciding ------------------------------------------------------------------------
-    def _best(self, question: str, terms: list[str], hits: list[Hit]) -> Hit | None:
-        """The most relevant passage, if it answers rather than shares the topic, and can."""
-        if not hits:
-            return None
-        top = max(hits, key=lambda h: h.relevance)
-        if self._relevant(question, top, hits) and self._can_answer(question, terms, top):
-            return top
-        return None
+    def select(self, question: str) -> Selection:
+        """Candidates in the learned ranker's order (index/rank.py); the best one is cited when
+        it answers rather than shares the topic (it beats its article's headline), and can (the
+        names, figures, price, count or date the question depends on are in it). Further
+        citations pass the same checks and are nearly as relevant, or are the best of another
+        article and the ranker scores them as answering too. Nothing chosen: "I don't know"."""
+        terms, ranked = self.kb.rank(question)
+        probability = self.kb.ranker.answer_probability(ranked, terms)
+        hits = [r.hit for r in ranked]
+        key_terms = list(terms.key_terms)
+        if not ranked or not (self._relevant(question, hits[0], hits)
+                              and self._can_answer(question, key_terms, hits[0])):
+            return Selection(probability, ranked, [])
+        best = hits[0]
+        chosen = [best]
+        articles = {best.passage.article_id}
+        for r in ranked[1:]:
+            if len(chosen) == MAX_CITATIONS:
+                break
+            h = r.hit
+            close = h.relevance >= best.relevance - RELATED_MARGIN
+            another_article = (h.passage.article_id not in articles
+                               and r.score >= self.kb.ranker.extra_score)
+            if (close or another_article) and h.passage.paragraph > 0 \
+                    and self._can_answer(question, key_terms, h):
+                chosen.append(h)
+                articles.add(h.passage.article_id)
+        return Selection(probability, ranked, chosen)
 
     def _relevant(self, question: str, top: Hit, hits: list[Hit]) -> bool:
         if top.dense < MIN_SCORE:
@@ -120,20 +146,20 @@ class Answerer:
 
     def _can_answer(self, question: str, terms: list[str], hit: Hit) -> bool:
         sentence = hit.passage.text
-        if checks.asks_price(question) and not checks.has_money(sentence):
+        if text.asks_price(question) and not text.has_money(sentence):
             return False
-        if checks.asks_how_many(question) and not checks.has_number(sentence):
+        if text.asks_how_many(question) and not text.has_number(sentence):
             return False
-        if checks.asks_when(question) and not checks.has_date(sentence):
+        if text.asks_when(question) and not text.has_date(sentence):
             return False
         return all(self._mentioned(term, sentence, hit.passage.title) for term in terms)
 
     def _mentioned(self, term: str, sentence: str, title: str) -> bool:
-        text_words = checks.words(f"{title} {sentence}")
-        named = countries(term)
-        if named and any(named & countries(w) for w in text_words):
+        text_words = text.words(f"{title} {sentence}")
+        named = text.countries(term)
+        if named and any(named & text.countries(w) for w in text_words):
             return True  # "латвія" ~ "Lettonie"
-        if checks.mentions(term, text_words) or checks.mentions(_latin(term), text_words):
+        if text.mentions(term, text_words) or text.mentions(text.latin(term), text_words):
             return True
         if any(c.isdigit() for c in term):
             return False
@@ -159,86 +185,71 @@ class Answerer:
             return np.vstack([self._names[n] for n in names])
 
     # ---- composing -----------------------------------------------------------------------
-    def _compose(self, question: str, citations: list[Citation], lang: str) -> str:
-        lead = messages.text("according_to", lang)
-        first = citations[0]
-        key = _key_figure(question, first.quote)
-        lines = [f"{lead} {key} [1]" if key else lead, f"«{first.quote}» [1]"]
-        if len(citations) > 1:
-            lines.append(messages.text("see_also", lang) + " " + " ".join(
-                f"[{c.n}]" for c in citations[1:]))
-        return "\n".join(lines)
+    def _compose(self, question: str, asked: str, citations: list[Citation],
+                 lang: str) -> Answer:
+        """The lead says the fact of [1] in the reply language; a further citation is shown
+        only when it gives such a fact too, the rest are pointed at (the Sources button)."""
+        match = _thing_matcher(self.kb.embedder.queries)
+        facts: list[str | None] = []
+        for c in citations:
+            fact = render.render(asked, c.quote, languages.detect(c.quote), lang, match)
+            facts.append(fact if c is citations[0] or fact not in facts else None)
+        rendered = [(c, fact) for c, fact in zip(citations, facts, strict=True) if fact]
+        if facts[0]:
+            lead = "\n".join(f"{fact} [{c.n}]" for c, fact in rendered)
+            shown = tuple(c.n for c, _ in rendered)
+        else:
+            source = languages.detect(citations[0].quote)
+            if source == lang or source not in render.READ:
+                lead = messages.text("lead_quote", lang)
+            else:
+                lead = messages.text("lead_foreign", lang, source=_language_name(source, lang))
+            shown = (1,)
+        text = lead + others_line(citations, shown, lang)
+        return Answer(question, True, text, citations, lang, lead, shown, bool(facts[0]))
 
 
-_QUALIFIERS = {"près", "plus", "moins", "environ", "over", "more", "than", "about", "around",
-               "nearly", "almost", "понад", "майже", "близько", "более", "около", "über", "fast",
-               "más", "casi", "ponad", "prawie", "oltre", "quasi", "de", "d", "of"}
-_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+THING_MATCH = 0.86  # cosine of a question's "laptops" and a sentence's "ordinateurs portables"
+THING_MARGIN = 0.02  # … and above the sentence's other counted things by this much
 
 
-def _bare(token: str) -> str:
-    token = token.strip(".,;:!?«»()\"“”‘’'")
-    return re.split(r"[’']", token)[-1]
+def _thing_matcher(embed) -> render.Matcher:
+    """Which of a sentence's counted things the question's thing is, by the embedding model,
+    across languages ("ноутбуків" ~ "ordinateurs portables"); None when it is not clear."""
+
+    def match(thing: str, nouns: list[str]) -> int | None:
+        vectors = embed([thing, *nouns])
+        similarity = vectors[1:] @ vectors[0]
+        best = int(np.argmax(similarity))
+        others = [s for i, s in enumerate(similarity) if i != best]
+        if similarity[best] >= THING_MATCH and similarity[best] - max(others, default=-1.0) \
+                >= THING_MARGIN:
+            return best
+        return None
+
+    return match
 
 
-def _is_number(token: str) -> bool:
-    bare = _bare(token)
-    return bool(bare) and (bare.replace(".", "").replace(",", "").isdigit()
-                           or checks.is_number_word(bare))
+def _language_name(code: str, lang: str) -> str:
+    """A language's name in the reply language, after CLDR: "French", "французька"."""
+    return Locale.parse(lang if lang in render.LANGUAGES else "en").languages.get(code, code)
 
 
-def _key_figure(question: str, quote: str) -> str:
-    """For "how many"/"how much" questions, the figure in the quote that answers, verbatim:
-    "près de sept mille ordinateurs portables", "plus de 77 000 euros"."""
-    if not (checks.asks_how_many(question) or checks.asks_price(question)):
-        return ""
-    tokens = list(re.finditer(r"\S+", quote))
-    stems = {checks.fold(w)[:4] for w in checks.words(question) if len(w) > 3}
-    best, best_score = "", -99
-    i = 0
-    while i < len(tokens):
-        if not _is_number(tokens[i].group(0)):
-            i += 1
-            continue
-        first = last = i
-        while last + 1 < len(tokens) and _is_number(tokens[last + 1].group(0)) \
-                and not re.search(r"[,;:.]$", tokens[last].group(0)):
-            last += 1
-        while first > 0 and _bare(tokens[first - 1].group(0)).lower() in _QUALIFIERS \
-                and not re.search(r"[,;:.]$", tokens[first - 1].group(0)):
-            first -= 1
-        tail, counted = last, 0
-        while counted < 2:  # the thing counted: "(de) drones FPV", "ordinateurs portables"
-            if tail + 1 >= len(tokens) or re.search(r"[,;:.»)]$", tokens[tail].group(0)):
-                break
-            tail += 1
-            counted += _bare(tokens[tail].group(0)).lower() not in {"de", "d", "of"}
-        while first < i and _bare(tokens[first].group(0)).lower() in {"de", "d", "of"}:
-            first += 1
-        figure = quote[tokens[first].start():tokens[tail].end()].rstrip(".,;:!?«»()")
-        following = {checks.fold(w)[:4] for w in checks.words(figure)}
-        score = 2 * bool(stems & following) - 3 * bool(_YEAR.match(_bare(tokens[i].group(0))))
-        score += 3 * (checks.asks_price(question) and checks.has_money(figure))
-        if score > best_score:
-            best, best_score = figure, score
-        i = last + 1
-    return best if best in quote else ""
+def others_line(citations: list[Citation], shown: tuple[int, ...], lang: str) -> str:
+    """The line that points at the citations not shown ("Other sentences …: [2]")."""
+    rest = " ".join(f"[{c.n}]" for c in citations if c.n not in shown)
+    return "\n" + messages.text("more_sources", lang, refs=rest) if rest else ""
 
 
-def _script(text: str) -> str:
+def _written(answer: Answer) -> Answer:
+    """The answer as the configured language model writes it, checked (bot/generate.py); as it
+    is when none is configured or the written one fails a check."""
+    from . import generate  # it builds on this module
+
+    return generate.write(answer)
+
+
+def _script(word: str) -> str:
     """'CYRILLIC', 'LATIN' … of the first letter."""
-    letter = next((c for c in text if c.isalpha()), "")
+    letter = next((c for c in word if c.isalpha()), "")
     return unicodedata.name(letter, "").split(" ")[0] if letter else ""
-
-
-_CYRILLIC = dict(zip(
-    "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяэыёъ",
-    ["a", "b", "v", "h", "g", "d", "e", "ie", "zh", "z", "y", "i", "i", "i", "k", "l", "m", "n",
-     "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "iu", "ia", "e", "y",
-     "e", ""], strict=True,
-))
-
-
-def _latin(word: str) -> str:
-    """Cyrillic spelled in Latin letters, so 'Естонія' can meet 'Estonie'."""
-    return "".join(_CYRILLIC.get(c, _CYRILLIC.get(c.lower(), c)) for c in word)

@@ -1,106 +1,160 @@
-"""`aidbot eval`: retrieval and answer quality on a JSONL question set, by language.
+"""`aidbot eval`: answer quality on the question bank (eval/), by language, for one split.
 
-A line: {"question": "...", "lang": "en", "expect": ["substring", ...]} for a question the corpus
-answers (the expected sentence contains every substring), or "expect": null when it does not.
+The bank's articles are indexed on their own (not the user's corpus), so every question meets
+every article, as a reader's question does. For each question the answer is right when the
+first citation is a sentence that answers it, and an unanswerable question is right when the
+answer is "I don't know".
 """
 
 from __future__ import annotations
 
-import json
+import shutil
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .answer import Answerer
+from index.knowledge import KnowledgeBase
+
+from .answer import Answerer, clean_question
+from .bank import Bank, Question
+
+MAIN_LANGUAGES = ("en", "fr", "uk")
 
 
-@dataclass
-class _Tally:
-    questions: int = 0
-    at1: int = 0
-    at3: int = 0
-    rr: float = 0.0
-    answered: int = 0
-    unanswerable: int = 0
-    said_not_found: int = 0
-    failures: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class Outcome:
+    question: Question
+    probability: float  # that the best candidate answers
+    found: bool  # the bot answered
+    learned_found: bool  # the calibrated decision alone would answer
+    first_is_gold: bool  # the best candidate answers (whether or not it was said)
+    in_candidates: bool  # a sentence that answers is among the ranker's candidates
+    articles_answered: int  # articles whose answering sentence was cited
+    articles_answering: int  # articles that answer the question
 
 
-def load_questions(path: Path) -> list[dict]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except ValueError as exc:
-                raise ValueError(f"{path}:{n}: not JSON ({exc})") from None
-    return rows
+def open_bank_knowledge(bank: Bank, work: Path, model: str | None,
+                        models_dir: Path) -> KnowledgeBase:
+    """A knowledge base of the bank's articles in `work`, kept between runs (it syncs)."""
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    wanted = {p.name for p in bank.article_files}
+    for stale in corpus.glob("*.md"):
+        if stale.name not in wanted:
+            stale.unlink()
+    for path in bank.article_files:
+        target = corpus / path.name
+        if not target.is_file() or target.read_bytes() != path.read_bytes():
+            shutil.copy(path, target)
+    return KnowledgeBase.open(corpus, work / "index", model, models_dir)
 
 
-def _matches(text: str, expect: list[str]) -> bool:
-    return all(part in text for part in expect)
+def run(answerer: Answerer, questions: list[Question]) -> list[Outcome]:
+    outcomes = []
+    for q in questions:
+        selection = answerer.select(clean_question(q.question))
+        ranked = selection.ranked
+        first = ranked[0].hit.passage if ranked else None
+        cited = {h.passage.article_id for h in selection.chosen
+                 if q.is_gold(h.passage.article_id, h.passage.text)}
+        outcomes.append(Outcome(
+            q, selection.probability, bool(selection.chosen),
+            bool(ranked) and selection.probability >= answerer.kb.ranker.threshold,
+            first is not None and q.is_gold(first.article_id, first.text),
+            any(q.is_gold(r.hit.passage.article_id, r.hit.passage.text) for r in ranked),
+            len(cited), len({a for a, _ in q.answers}),
+        ))
+    return outcomes
 
 
-def evaluate(answerer: Answerer, rows: list[dict]) -> dict:
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
-    for row in rows:
-        question, lang, expect = row["question"], row.get("lang", "?"), row.get("expect")
-        answer = answerer.ask(question)
-        for key in (lang, "all"):
-            t = tallies[key]
-            if expect is None:
-                t.unanswerable += 1
-                t.said_not_found += not answer.found
-                if answer.found and key == "all":
-                    t.failures.append(f"answered an unanswerable question: {question}")
-                continue
-            hits = answerer.kb.search(question, k=10)
-            ranks = [i for i, h in enumerate(hits, start=1) if _matches(h.passage.text, expect)]
-            t.questions += 1
-            t.at1 += bool(ranks and ranks[0] == 1)
-            t.at3 += bool(ranks and ranks[0] <= 3)
-            t.rr += 1 / ranks[0] if ranks else 0.0
-            right = answer.found and any(_matches(c.quote, expect) for c in answer.citations)
-            t.answered += right
-            if not right and key == "all":
-                t.failures.append(f"missed ({lang}): {question}")
+def table(outcomes: list[Outcome], learned: bool = False) -> dict[str, dict]:
+    """Per language (and "all"): answer accuracy, "I don't know" accuracy, wrong answers; of the
+    bot's answers, or (`learned`) of the calibrated decision alone."""
+    if learned:
+        outcomes = [replace(o, found=o.learned_found) for o in outcomes]
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        groups[o.question.lang].append(o)
+        groups["all"].append(o)
     report = {}
-    for key, t in tallies.items():
-        q = max(t.questions, 1)
+    for key, group in groups.items():
+        answerable = [o for o in group if o.question.answerable]
+        unanswerable = [o for o in group if not o.question.answerable]
+        right = sum(o.found and o.first_is_gold for o in answerable)
+        wrong = sum(o.found and not o.first_is_gold for o in answerable) + sum(
+            o.found for o in unanswerable)
+        several = [o for o in answerable if o.articles_answering > 1 and o.found]
         report[key] = {
-            "questions": t.questions,
-            "recall@1": round(t.at1 / q, 3),
-            "recall@3": round(t.at3 / q, 3),
-            "mrr": round(t.rr / q, 3),
-            "answer_accuracy": round(t.answered / q, 3) if t.questions else None,
-            "unanswerable": t.unanswerable,
-            "not_found_accuracy": (
-                round(t.said_not_found / t.unanswerable, 3) if t.unanswerable else None
-            ),
+            "answerable": len(answerable),
+            "candidate_recall": _share(sum(o.in_candidates for o in answerable), len(answerable)),
+            "recall_at_1": _share(sum(o.first_is_gold for o in answerable), len(answerable)),
+            "answer_accuracy": _share(right, len(answerable)),
+            "unanswerable": len(unanswerable),
+            "not_found_accuracy": _share(sum(not o.found for o in unanswerable),
+                                         len(unanswerable)),
+            "wrong": _share(wrong, len(group)),
+            "several_articles": len(several),
+            "several_articles_cited": _share(sum(o.articles_answered > 1 for o in several),
+                                             len(several)),
         }
-    report["all"]["failures"] = tallies["all"].failures
     return report
 
 
-def format_report(report: dict) -> str:
-    header = (f"{'lang':<6}{'n':>4}{'R@1':>7}{'R@3':>7}{'MRR':>7}{'answer':>8}"
-              f"{'n/a':>5}{'not found':>11}")
-    lines = [header]
-    order = sorted(k for k in report if k != "all") + ["all"]
+def _share(n: int, total: int) -> float | None:
+    return round(n / total, 4) if total else None
 
+
+def format_table(report: dict[str, dict]) -> str:
     def pct(v: float | None) -> str:
-        return "-" if v is None else f"{v:.0%}"
+        return "-" if v is None else f"{100 * v:.1f}"
 
+    header = (f"{'lang':<5}{'n':>5}{'cand.':>7}{'R@1':>7}{'answer':>8}{'n/a':>5}"
+              f"{'idk ok':>8}{'wrong':>7}")
+    lines = [header]
+    order = [k for k in MAIN_LANGUAGES if k in report] + sorted(
+        k for k in report if k not in MAIN_LANGUAGES and k != "all") + ["all"]
     for key in order:
         r = report[key]
-        lines.append(
-            f"{key:<6}{r['questions']:>4}{pct(r['recall@1']) if r['questions'] else '-':>7}"
-            f"{pct(r['recall@3']) if r['questions'] else '-':>7}"
-            f"{r['mrr'] if r['questions'] else '-':>7}{pct(r['answer_accuracy']):>8}"
-            f"{r['unanswerable']:>5}{pct(r['not_found_accuracy']):>11}"
-        )
-    failures = report["all"].get("failures") or []
-    if failures:
-        lines.append("")
-        lines.extend(failures)
+        lines.append(f"{key:<5}{r['answerable']:>5}{pct(r['candidate_recall']):>7}"
+                     f"{pct(r['recall_at_1']):>7}{pct(r['answer_accuracy']):>8}"
+                     f"{r['unanswerable']:>5}{pct(r['not_found_accuracy']):>8}"
+                     f"{pct(r['wrong']):>7}")
+    a = report["all"]
+    lines.append(f"questions that several articles answer, answered: {a['several_articles']}, "
+                 f"with two or more of those articles cited: {pct(a['several_articles_cited'])} %")
     return "\n".join(lines)
+
+
+def plot(outcomes: list[Outcome], path: Path, title: str) -> None:
+    """Coverage (share of answerable questions answered) against accuracy (share of answers
+    right), per language, as the decision threshold moves; the chosen threshold is marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        lang = o.question.lang if o.question.lang in MAIN_LANGUAGES else "other"
+        groups[lang].append(o)
+        groups["all"].append(o)
+    fig, ax = plt.subplots(figsize=(7, 5))
+    thresholds = [t / 100 for t in range(1, 100)]
+    for lang, group in sorted(groups.items()):
+        xs, ys = [], []
+        for t in thresholds:
+            answered = [o for o in group if o.probability >= t]
+            if not answered:
+                continue
+            xs.append(len(answered) / len(group))
+            ys.append(sum(o.question.answerable and o.first_is_gold for o in answered)
+                      / len(answered))
+        ax.plot(xs, ys, label=f"{lang} ({len(group)})", linewidth=2.5 if lang == "all" else 1.2)
+    ax.set_xlabel("coverage: share of questions answered")
+    ax.set_ylabel("accuracy: share of answers right")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,15 +21,35 @@ import faiss
 import numpy as np
 
 from .faults import crash_point
+from .text import latin_folded
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Below this many vectors an exact flat index is fast enough; from here an inverted-file index
 # (IVF) searches a few of its lists: a few ms instead of 20 ms at 100k, and, unlike HNSW, it
 # supports removal.
 IVF_FROM = 50_000
 IVF_PROBES = 64
+# A full-text term found in more passages than this is left out of the query: its BM25 weight is
+# small, and scoring every passage it matches ("delivered" in 100,000) was the p95 tail of a
+# question at 100k passages. The dense search still finds those passages. Below this many
+# passages nothing is left out.
+COMMON_TERM_ROWS = 2000
+_QUOTED_TERM = re.compile(r'"[^"]*"')
+
+# One thread per FAISS search: a question gains nothing from OpenMP's threads, and waking them
+# cost tens of ms on a busy machine (the other p95 tail at 100k). Building an index uses them all.
+faiss.omp_set_num_threads(1)
+
+
+@contextmanager
+def _all_cores() -> Iterator[None]:
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(1)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,6 +66,9 @@ CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, tokenize = 'unicode61 remove_diacritics 2'
 );
+-- the same text folded to lower-case Latin letters, searched by character trigrams: cognates
+-- across languages and scripts ("routers" ~ "routeurs" ~ "роутерів") share most of them
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_tri USING fts5(text, tokenize = 'trigram');
 -- the sum of the passage vectors of each language, for language_centroids()
 CREATE TABLE IF NOT EXISTS language_sums (
     language TEXT PRIMARY KEY, passages INTEGER NOT NULL, total BLOB NOT NULL
@@ -96,6 +121,7 @@ class Store:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / "aidbot.sqlite"
         self._local = threading.local()
+        self._term_rows: dict[tuple[str, str], tuple[int, int]] = {}  # → (generation, rows)
         self.db.executescript(_SCHEMA)
         with self._write() as db:
             version = self.meta("schema_version")
@@ -105,7 +131,8 @@ class Store:
                 # derived data: emptied here, indexed again from the corpus by the next sync
                 log.warning("the index was built by another version of aidbot: "
                             "rebuilding it from the corpus")
-                for table in ("passages_fts", "passages", "articles", "language_sums"):
+                for table in ("passages_fts", "passages_tri", "passages", "articles",
+                              "language_sums"):
                     db.execute(f"DELETE FROM {table}")
                 self._bump(db)
             self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
@@ -185,6 +212,23 @@ class Store:
                                [int(i) for i in ids]).fetchall()
         return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
 
+    def headline_vectors(self, article_ids: Iterable[str]) -> dict[str, np.ndarray]:
+        ids = list(article_ids)
+        rows = self.db.execute(
+            f"SELECT article_id, vector FROM passages WHERE paragraph = 0 AND article_id IN "
+            f"({','.join('?' * len(ids))})", ids).fetchall()
+        return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
+
+    def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The headline and sentences of each article, one a line."""
+        ids = list(article_ids)
+        texts: dict[str, list[str]] = {}
+        for article_id, text in self.db.execute(
+                f"SELECT article_id, text FROM passages WHERE article_id IN "
+                f"({','.join('?' * len(ids))}) ORDER BY id", ids):
+            texts.setdefault(article_id, []).append(text)
+        return {article_id: "\n".join(lines) for article_id, lines in texts.items()}
+
     def language_centroids(self) -> dict[str, np.ndarray]:
         """The mean passage vector of each article language."""
         rows = self.db.execute("SELECT language, passages, total FROM language_sums "
@@ -192,15 +236,45 @@ class Store:
         return {language: (np.frombuffer(total, dtype=np.float64) / count).astype(np.float32)
                 for language, count, total in rows}
 
-    def full_text(self, match: str, k: int) -> list[tuple[int, float]]:
-        """(passage id, bm25 score: lower is better) for an FTS5 MATCH expression."""
+    def full_text(self, match: str, k: int, table: str = "passages_fts") -> list[tuple[int, float]]:
+        """(passage id, bm25 score: lower is better) for an FTS5 MATCH expression, on the
+        word index or on the trigram index ("passages_tri")."""
+        match = self._without_common_terms(match, table)
+        if not match:
+            return []
         try:
             return self.db.execute(
-                "SELECT rowid, bm25(passages_fts) AS score FROM passages_fts "
-                "WHERE passages_fts MATCH ? ORDER BY score LIMIT ?", (match, k)
+                f"SELECT rowid, bm25({table}) AS score FROM {table} "
+                f"WHERE {table} MATCH ? ORDER BY score LIMIT ?", (match, k)
             ).fetchall()
         except sqlite3.OperationalError:
             return []
+
+    def _without_common_terms(self, match: str, table: str) -> str:
+        """An OR of quoted terms without those in more than COMMON_TERM_ROWS passages (counted
+        once per term and generation); any other expression unchanged."""
+        terms = _QUOTED_TERM.findall(match)
+        if " OR ".join(terms) != match:
+            return match
+        top = self.db.execute("SELECT max(id) FROM passages").fetchone()[0] or 0
+        if top <= COMMON_TERM_ROWS:  # no more passages than the highest id: nothing to leave out
+            return match
+        generation = self.generation()
+        if len(self._term_rows) > 50_000:
+            self._term_rows.clear()
+        kept = []
+        for term in terms:
+            known = self._term_rows.get((table, term))
+            if known is None or known[0] != generation:
+                try:
+                    rows = self.db.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?",
+                                           (term,)).fetchone()[0]
+                except sqlite3.OperationalError:
+                    rows = 0
+                known = self._term_rows[(table, term)] = (generation, rows)
+            if known[1] <= COMMON_TERM_ROWS:
+                kept.append(term)
+        return " OR ".join(kept)
 
     # ---- writes -------------------------------------------------------------------------
     def replace_articles(self, items: Iterable[tuple[StoredArticle, list[NewPassage], np.ndarray]],
@@ -234,6 +308,8 @@ class Store:
                     )
                     db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)",
                                (cur.lastrowid, passage.text))
+                    db.execute("INSERT INTO passages_tri(rowid, text) VALUES (?, ?)",
+                               (cur.lastrowid, latin_folded(passage.text)))
             if recount:
                 self._count_language_sums(db)
             if model is not None:
@@ -277,8 +353,9 @@ class Store:
             vectors = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
             cls._add_to_language_sum(db, rows[0][0], -vectors.astype(np.float64).sum(axis=0),
                                      -len(rows))
-        db.execute("DELETE FROM passages_fts WHERE rowid IN "
-                   "(SELECT id FROM passages WHERE article_id = ?)", (article_id,))
+        for table in ("passages_fts", "passages_tri"):
+            db.execute(f"DELETE FROM {table} WHERE rowid IN "
+                       "(SELECT id FROM passages WHERE article_id = ?)", (article_id,))
         db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
         db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
@@ -315,9 +392,10 @@ class Store:
             blobs.append(blob)
         vectors = (np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, dimension)
                    if blobs else np.zeros((0, dimension), dtype=np.float32))
-        index = new_index(dimension, vectors)
-        if ids:
-            index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+        with _all_cores():
+            index = new_index(dimension, vectors)
+            if ids:
+                index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
         return index
 
     def save_vectors(self, index: faiss.Index, generation: int) -> None:

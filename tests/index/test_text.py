@@ -1,7 +1,7 @@
 import pytest
 
-from bot import checks
-from bot.countries import countries, country_word
+from index import text
+from index.text import countries, country_word
 
 
 @pytest.mark.parametrize("word, code", [
@@ -20,11 +20,11 @@ def test_everyday_words_are_not_countries(word):
 
 
 def test_lowercase_countries_are_key_terms_and_name_parts_are_not():
-    assert checks.key_terms("how much did luxembourg give on its own?", "en") == ["luxembourg"]
-    assert checks.key_terms("how many ventilators did South Korea send", "en") == ["Korea"]
+    assert text.key_terms("how much did luxembourg give on its own?", "en") == ["luxembourg"]
+    assert text.key_terms("how many ventilators did South Korea send", "en") == ["Korea"]
 
 
-@pytest.mark.parametrize("text", ["Twenty-six repair crews", "sixty technicians",
+@pytest.mark.parametrize("sentence", ["Twenty-six repair crews", "sixty technicians",
                                   "quatre-vingt-dix écoles", "шістдесят техніків"])
-def test_numbers_written_in_words(text):
-    assert checks.has_number(text)
+def test_numbers_written_in_words(sentence):
+    assert text.has_number(sentence)

@@ -1,0 +1,272 @@
+"""The learned part of search: features of (question, candidate passage), a LightGBM ranker over
+them, and a calibrated probability that the best candidate answers the question.
+
+The model files in `learned/` are small, committed, and rebuilt from the question bank by
+`make train` (scripts/train.py). A signal worth having becomes a feature here, never a yes/no
+gate: the ranker learns how much each one counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import language as languages
+from . import text
+from .search import Hit
+
+LEARNED = Path(__file__).with_name("learned")
+RANKER_FILE = LEARNED / "ranker.txt"
+DECISION_FILE = LEARNED / "decision.json"
+NO_RANK = 100  # the rank given to a candidate a channel did not return
+
+FEATURES = (
+    "dense", "relevance", "dense_rank", "relevance_rank", "dense_gap", "relevance_gap",
+    "lexical_rank", "trigram_rank", "fused", "is_headline", "paragraph", "sentence",
+    "headline_dense", "over_headline", "article_best_gap", "article_rank", "article_candidates",
+    "words", "question_words", "stem_coverage", "trigram_overlap", "key_terms",
+    "key_terms_missing", "key_term_coverage", "question_countries", "countries_missing",
+    "countries_listed", "asks_count", "has_number", "asks_price", "has_money", "asks_when",
+    "has_date", "same_language", "digits_missing", "hubness",
+    # the whole article: does it speak of what the question names, anywhere?
+    "article_stem_coverage", "article_trigram_coverage", "article_key_term_coverage",
+    "article_countries_missing", "article_digits_missing",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A search hit with what the ranker needs beside it."""
+
+    hit: Hit
+    vector: np.ndarray  # the passage's own vector
+    headline_dense: float  # the question's cosine with the headline of the passage's article
+    hubness: float  # the passage's cosine with the mean passage of its language
+
+
+@dataclass(frozen=True)
+class Ranked:
+    hit: Hit
+    score: float  # the ranker's probability that this passage answers
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """What the features need of a question, computed once per question."""
+
+    text: str
+    language: str
+    stems: frozenset[str]
+    trigrams: frozenset[str]
+    key_terms: tuple[str, ...]
+    countries: frozenset[str]
+    digits: tuple[str, ...]
+    asks_count: bool
+    asks_price: bool
+    asks_when: bool
+
+    @classmethod
+    def of(cls, question: str) -> QuestionTerms:
+        lang = languages.detect(question)
+        content = [w for w in text.words(question)
+                   if w.lower() not in languages.FUNCTION_WORDS and len(w) > 2]
+        codes: set[str] = set()
+        for w in text.words(question):
+            codes |= text.countries(w)
+        return cls(
+            text=question,
+            language=lang,
+            stems=frozenset(_stem(w) for w in content),
+            trigrams=frozenset(_trigrams(content)),
+            key_terms=tuple(text.key_terms(question, lang)),
+            countries=frozenset(codes),
+            digits=tuple(d for d in (_digits(w) for w in text.words(question)) if d),
+            asks_count=text.asks_how_many(question),
+            asks_price=text.asks_price(question),
+            asks_when=text.asks_when(question),
+        )
+
+
+def _stem(word: str) -> str:
+    return text.latin_folded(word)[:5]
+
+
+def _trigrams(words: list[str]) -> set[str]:
+    grams = set()
+    for w in words:
+        f = text.latin_folded(w)
+        grams.update(f[i:i + 3] for i in range(len(f) - 2))
+    return grams
+
+
+def _digits(word: str) -> str:
+    return "".join(c for c in word if c.isdigit())
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the features need of a text, computed once per text."""
+
+    stems: frozenset[str]
+    trigrams: frozenset[str]
+    countries: frozenset[str]
+    digits: str  # the text's digits, thousands separators removed, other characters blanked
+    words: int
+    has_number: bool
+    has_money: bool
+    has_date: bool
+
+
+@lru_cache(maxsize=50_000)
+def _facts(sentence: str, title: str = "") -> _Facts:
+    """the sentence's facts; its stems and trigrams include the headline's words"""
+    ws = text.words(f"{title} {sentence}")
+    codes: set[str] = set()
+    for w in text.words(sentence):
+        codes |= text.countries(w)
+    compact = sentence.replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+    return _Facts(frozenset(_stem(w) for w in ws), frozenset(_trigrams(ws)), frozenset(codes),
+                  "".join(c if c.isdigit() else " " for c in compact),
+                  len(text.words(sentence)), text.has_number(sentence), text.has_money(sentence),
+                  text.has_date(sentence))
+
+
+def _mentioned(term: str, facts: _Facts) -> bool:
+    """The text names the term: the same country in any language, the same figure, or a word
+    of the same five-letter stem in Latin letters ("Estonia" ~ "Estonie", "Латвія" ~ "Latvia")."""
+    named = text.countries(term)
+    if named:
+        return bool(named & facts.countries)
+    figure = _digits(term)
+    if figure:
+        return figure in facts.digits
+    return _stem(term) in facts.stems
+
+
+def features(q: QuestionTerms, candidates: list[Candidate],
+             articles: dict[str, str]) -> np.ndarray:
+    """One row of FEATURES per candidate; `articles`: the text of each candidate's article."""
+    if not candidates:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    dense = np.array([c.hit.dense for c in candidates])
+    relevance = np.array([c.hit.relevance for c in candidates])
+    dense_rank = _ranks(dense)
+    relevance_rank = _ranks(relevance)
+    article_best: dict[str, float] = {}
+    article_count: dict[str, int] = {}
+    for c in candidates:
+        aid = c.hit.passage.article_id
+        article_best[aid] = max(article_best.get(aid, -1.0), c.hit.relevance)
+        article_count[aid] = article_count.get(aid, 0) + 1
+    article_order = sorted(article_best, key=article_best.get, reverse=True)
+    article_rank = {aid: i + 1 for i, aid in enumerate(article_order)}
+    rows = []
+    for i, c in enumerate(candidates):
+        p = c.hit.passage
+        f = _facts(p.text, p.title)
+        a = _facts(articles.get(p.article_id, p.text))
+        present = sum(_mentioned(t, f) for t in q.key_terms)
+        a_present = sum(_mentioned(t, a) for t in q.key_terms)
+        rows.append((
+            c.hit.dense, c.hit.relevance, dense_rank[i], relevance_rank[i],
+            c.hit.dense - dense.max(), c.hit.relevance - relevance.max(),
+            c.hit.lexical_rank or NO_RANK, c.hit.trigram_rank or NO_RANK, c.hit.score * 100,
+            float(p.paragraph == 0), p.paragraph, p.sentence,
+            c.headline_dense, c.hit.dense - c.headline_dense,
+            c.hit.relevance - article_best[p.article_id], article_rank[p.article_id],
+            article_count[p.article_id],
+            math.log1p(f.words), math.log1p(len(q.stems)),
+            len(q.stems & f.stems) / max(1, len(q.stems)),
+            len(q.trigrams & f.trigrams) / max(1, len(q.trigrams)),
+            len(q.key_terms), len(q.key_terms) - present,
+            present / len(q.key_terms) if q.key_terms else 1.0,
+            len(q.countries), len(q.countries - f.countries), len(f.countries),
+            float(q.asks_count), float(f.has_number),
+            float(q.asks_price), float(f.has_money),
+            float(q.asks_when), float(f.has_date),
+            float(p.language == q.language),
+            sum(d not in f.digits for d in q.digits),
+            c.hubness,
+            len(q.stems & a.stems) / max(1, len(q.stems)),
+            len(q.trigrams & a.trigrams) / max(1, len(q.trigrams)),
+            a_present / len(q.key_terms) if q.key_terms else 1.0,
+            len(q.countries - a.countries), sum(d not in a.digits for d in q.digits),
+        ))
+    return np.asarray(rows, dtype=np.float32)
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(1, len(values) + 1)
+    return ranks
+
+
+class LearnedFilesMissing(RuntimeError):
+    pass
+
+
+class Ranker:
+    """The learned ranker and decision, as `make train` wrote them."""
+
+    def __init__(self, ranker_file: Path = RANKER_FILE, decision_file: Path = DECISION_FILE):
+        import lightgbm
+
+        if not (ranker_file.is_file() and decision_file.is_file()):
+            raise LearnedFilesMissing(f"{ranker_file.parent} lacks the learned ranker: run "
+                                      "`make train` to rebuild it from the question bank")
+        self._booster = lightgbm.Booster(model_file=str(ranker_file))
+        if tuple(self._booster.feature_name()) != FEATURES:
+            raise LearnedFilesMissing(f"{ranker_file} was trained on other features: run "
+                                      "`make train`")
+        self.decision = json.loads(decision_file.read_text(encoding="utf-8"))
+        if tuple(self.decision.get("features", ())) != DECISION_FEATURES:
+            raise LearnedFilesMissing(f"{decision_file} has other features: run `make train`")
+        self.threshold = float(self.decision["threshold"])
+        # another article's best sentence is cited too from this ranker score
+        self.extra_score = float(self.decision["extra_citation_score"])
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0)
+        return np.asarray(self._booster.predict(rows, num_threads=1), dtype=np.float64)
+
+    def rank(self, q: QuestionTerms, candidates: list[Candidate],
+             articles: dict[str, str]) -> list[Ranked]:
+        rows = features(q, candidates, articles)
+        scores = self.scores(rows)
+        order = np.argsort(-scores, kind="stable")
+        return [Ranked(candidates[i].hit, float(scores[i])) for i in order]
+
+    def answer_probability(self, ranked: list[Ranked], q: QuestionTerms) -> float:
+        """Calibrated probability that the best candidate answers the question."""
+        if not ranked:
+            return 0.0
+        x = decision_features(ranked, q)
+        z = self.decision["intercept"] + float(np.dot(self.decision["coef"], x))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+# the ranker's own scores, how many articles compete (one in a new install, hundreds in a
+# newsroom's: the cosines shift with it), whether the answer is in the asker's language
+DECISION_FEATURES = ("top", "logit_top", "margin", "second_article_margin", "key_terms_missing",
+                     "articles", "same_language", "relevance")
+
+
+def decision_features(ranked: list[Ranked], q: QuestionTerms) -> list[float]:
+    top = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    other_article = next((r.score for r in ranked[1:]
+                          if r.hit.passage.article_id != top.hit.passage.article_id), 0.0)
+    p = min(max(top.score, 1e-6), 1 - 1e-6)
+    facts = _facts(top.hit.passage.text, top.hit.passage.title)
+    missing = sum(not _mentioned(t, facts) for t in q.key_terms)
+    articles = len({r.hit.passage.article_id for r in ranked})
+    return [top.score, math.log(p / (1 - p)), top.score - second, top.score - other_article,
+            float(missing), math.log(articles), float(top.hit.passage.language == q.language),
+            top.hit.relevance]

@@ -1,0 +1,24 @@
+"""The question bank is what the learned parts are trained and measured on: its labels must hold."""
+
+from collections import Counter
+
+from bot.bank import check_bank, load_bank
+
+
+def test_every_label_stands_in_exactly_one_sentence_of_its_article():
+    bank = load_bank()
+    assert check_bank(bank) == []
+
+
+def test_the_bank_is_split_by_article_with_every_split_in_the_main_languages():
+    bank = load_bank()
+    assert len(bank.article_files) >= 30
+    assert len(bank.questions) >= 1500
+    assert sum(not q.answerable for q in bank.questions) >= 400
+    assert len({q.lang for q in bank.questions}) >= 8
+    for split in ("train", "dev", "test"):
+        questions = bank.of_split(split)
+        langs = Counter(q.lang for q in questions if q.answerable)
+        assert all(langs[lang] >= 20 for lang in ("en", "fr", "uk")), (split, langs)
+        # a question belongs to its article's split: no article's questions cross splits
+        assert {bank.splits[q.article] for q in questions if q.article} == {split}

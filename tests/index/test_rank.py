@@ -1,0 +1,90 @@
+"""The learned ranker: the committed files load and match their features, features are what the
+ranker expects, and training is deterministic."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.rank import (
+    DECISION_FEATURES,
+    DECISION_FILE,
+    FEATURES,
+    RANKER_FILE,
+    LearnedFilesMissing,
+    QuestionTerms,
+    Ranker,
+    features,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_committed_learned_files_load_and_match_their_schema():
+    ranker = Ranker()
+    decision = json.loads(DECISION_FILE.read_text(encoding="utf-8"))
+    assert tuple(decision["features"]) == DECISION_FEATURES
+    assert len(decision["coef"]) == len(DECISION_FEATURES)
+    assert 0 < ranker.threshold < 1 and 0 < ranker.extra_score <= 1
+    # the threshold is the one chosen on dev, and its curve is written beside it
+    assert decision["chosen_on_dev"]["threshold"] == ranker.threshold
+    assert any(row["threshold"] == ranker.threshold for row in decision["dev_curve"])
+    assert RANKER_FILE.stat().st_size + DECISION_FILE.stat().st_size < 25_000_000
+
+
+def test_files_of_other_features_are_refused(tmp_path):
+    decision = json.loads(DECISION_FILE.read_text(encoding="utf-8"))
+    decision["features"] = ["something", "else"]
+    (tmp_path / "decision.json").write_text(json.dumps(decision), encoding="utf-8")
+    with pytest.raises(LearnedFilesMissing, match="make train"):
+        Ranker(RANKER_FILE, tmp_path / "decision.json")
+    with pytest.raises(LearnedFilesMissing, match="make train"):
+        Ranker(tmp_path / "missing.txt", DECISION_FILE)
+
+
+def test_features_of_real_candidates(kb):
+    question = "how many routers did Latvia send?"
+    candidates = kb.candidates(question)
+    articles = kb.store.article_texts({c.hit.passage.article_id for c in candidates})
+    rows = features(QuestionTerms.of(question), candidates, articles)
+    assert rows.shape == (len(candidates), len(FEATURES))
+    assert np.isfinite(rows).all()
+    routers = next(i for i, c in enumerate(candidates) if "1 000 routeurs" in c.hit.passage.text)
+    row = dict(zip(FEATURES, rows[routers], strict=True))
+    assert row["countries_missing"] == 0 and row["question_countries"] == 1  # Латвія ~ Lettonie
+    assert row["asks_count"] == 1 and row["has_number"] == 1
+    leaders = next(i for i, c in enumerate(candidates) if "Les leaders" in c.hit.passage.text)
+    assert dict(zip(FEATURES, rows[leaders], strict=True))["countries_missing"] == 1
+
+
+def test_the_ranker_puts_the_answer_first_and_is_sure_of_it(kb):
+    terms, ranked = kb.rank("Скільки роутерів передала Латвія?")
+    assert "1 000 routeurs" in ranked[0].hit.passage.text
+    assert kb.ranker.answer_probability(ranked, terms) >= kb.ranker.threshold
+    terms, ranked = kb.rank("Яка столиця Канади?")
+    assert kb.ranker.answer_probability(ranked, terms) < kb.ranker.threshold
+    assert all(0 <= r.score <= 1 for r in ranked)
+    assert not math.isnan(kb.ranker.answer_probability(ranked, terms))
+
+
+def test_training_is_deterministic():
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train
+
+    rng = np.random.default_rng(0)
+
+    class Sample:
+        def __init__(self):
+            self.rows = rng.normal(size=(30, len(FEATURES))).astype(np.float32)
+            self.labels = (self.rows[:, 0] > 1.2).astype(np.int8)
+
+    samples = [Sample() for _ in range(20)]
+    params = train.GRID[0]
+    first = train.fit_ranker(samples, params).model_to_string()
+    second = train.fit_ranker(samples, params).model_to_string()
+    assert first == second
