@@ -31,6 +31,7 @@ SCHEMA_VERSION = 3
 # supports removal.
 IVF_FROM = 50_000
 IVF_PROBES = 64
+ARTICLE_TEXT_PASSAGES = 200
 # A full-text term found in more passages than this is left out of the query: its BM25 weight is
 # small, and scoring every passage it matches ("delivered" in 100,000) was the p95 tail of a
 # question at 100k passages. The dense search still finds those passages. Below this many
@@ -219,13 +220,16 @@ class Store:
             f"({','.join('?' * len(ids))})", ids).fetchall()
         return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
 
-    def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
-        """The headline and sentences of each article, one a line."""
+    def article_texts(self, article_ids: Iterable[str],
+                      limit: int = ARTICLE_TEXT_PASSAGES) -> dict[str, str]:
+        """The headline and first sentences of each article, one a line (a long report or log
+        is read up to `limit` passages: the ranker's article features need its gist)."""
         ids = list(article_ids)
         texts: dict[str, list[str]] = {}
         for article_id, text in self.db.execute(
-                f"SELECT article_id, text FROM passages WHERE article_id IN "
-                f"({','.join('?' * len(ids))}) ORDER BY id", ids):
+                f"SELECT article_id, text FROM (SELECT article_id, text, id, row_number() OVER "
+                f"(PARTITION BY article_id ORDER BY id) AS n FROM passages WHERE article_id IN "
+                f"({','.join('?' * len(ids))})) WHERE n <= ? ORDER BY id", [*ids, limit]):
             texts.setdefault(article_id, []).append(text)
         return {article_id: "\n".join(lines) for article_id, lines in texts.items()}
 
@@ -267,8 +271,10 @@ class Store:
             known = self._term_rows.get((table, term))
             if known is None or known[0] != generation:
                 try:
-                    rows = self.db.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?",
-                                           (term,)).fetchone()[0]
+                    # counted up to one past the limit: a trigram is in most passages
+                    rows = self.db.execute(
+                        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? "
+                        "LIMIT ?)", (term, COMMON_TERM_ROWS + 1)).fetchone()[0]
                 except sqlite3.OperationalError:
                     rows = 0
                 known = self._term_rows[(table, term)] = (generation, rows)
