@@ -17,9 +17,7 @@ import logging
 import re
 import threading
 import time
-from ipaddress import ip_address
 from typing import Any
-from urllib.parse import urlsplit
 
 from babel import Locale
 
@@ -29,7 +27,7 @@ from index.text import country_word, fold, mentions, words
 
 from . import render
 from .answer import Answer, Citation, others_line
-from .settings import Settings
+from .settings import Settings, is_local_url
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +58,6 @@ def _prompt(answer: Answer) -> list[dict[str, str]]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def _is_local(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        address = ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private
-
-
 class Writer:
     """Writes answers with an OpenAI-compatible model and checks them."""
 
@@ -85,7 +72,7 @@ class Writer:
         self._errors = (openai.OpenAIError, httpx.HTTPError)
         # a model served on this machine or the local network is reached directly, never
         # through a proxy from the environment
-        http = openai.DefaultHttpxClient(trust_env=not _is_local(url))
+        http = openai.DefaultHttpxClient(trust_env=not is_local_url(url))
         self.client = openai.OpenAI(
             base_url=url, api_key=api_key or "none", max_retries=0, http_client=http,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))

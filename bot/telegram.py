@@ -23,7 +23,6 @@ from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from ipaddress import ip_address
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -73,7 +72,7 @@ from bot.connection import (
 )
 from bot.feedback import FeedbackStore, Kind, format_groups
 from bot.formatting import Part, format_answer, format_article_list, format_sources, format_text
-from bot.settings import Settings
+from bot.settings import Settings, is_local_url
 from index.articles import Article, IngestError, from_pasted_text, from_upload, load_source
 
 log = logging.getLogger(__name__)
@@ -610,21 +609,10 @@ async def post_shutdown(application: Application) -> None:
 
 # ---- the application ----------------------------------------------------------------------------
 
-def _is_local(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        address = ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private
-
-
 def _request(settings: Settings, timeouts: Timeouts, read_timeout: float,
              pool_size: int) -> HTTPXRequest:
     # A local Bot API server is reached directly, never through a proxy from the environment.
-    httpx_kwargs = {"trust_env": False} if _is_local(settings.telegram_api_url) else None
+    httpx_kwargs = {"trust_env": False} if is_local_url(settings.telegram_api_url) else None
     return HTTPXRequest(connection_pool_size=pool_size, connect_timeout=timeouts.connect,
                         read_timeout=read_timeout, write_timeout=20.0, pool_timeout=10.0,
                         media_write_timeout=60.0, httpx_kwargs=httpx_kwargs)

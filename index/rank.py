@@ -247,9 +247,7 @@ class Ranker:
         """Calibrated probability that the best candidate answers the question."""
         if not ranked:
             return 0.0
-        x = decision_features(ranked, q)
-        z = self.decision["intercept"] + float(np.dot(self.decision["coef"], x))
-        return 1.0 / (1.0 + math.exp(-z))
+        return decision_probability(self.decision, decision_features(ranked, q))
 
 
 # the ranker's own scores, how many articles compete (one in a new install, hundreds in a
@@ -270,3 +268,9 @@ def decision_features(ranked: list[Ranked], q: QuestionTerms) -> list[float]:
     return [top.score, math.log(p / (1 - p)), top.score - second, top.score - other_article,
             float(missing), math.log(articles), float(top.hit.passage.language == q.language),
             top.hit.relevance]
+
+
+def decision_probability(decision: dict, x: list[float]) -> float:
+    """The logistic regression `make train` fitted, on decision_features."""
+    z = decision["intercept"] + float(np.dot(decision["coef"], x))
+    return 1.0 / (1.0 + math.exp(-z))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import pickle
 import shutil
 import sys
@@ -45,6 +44,7 @@ from index.rank import (  # noqa: E402
     QuestionTerms,
     Ranked,
     decision_features,
+    decision_probability,
     features,
 )
 
@@ -69,7 +69,6 @@ class Sample:
     candidates: list
     rows: np.ndarray
     labels: np.ndarray
-    articles: list[str]
     answerable: bool  # in this setting: an article of its corpus answers
 
 
@@ -110,8 +109,7 @@ def collect(bank: Bank, found: dict[str, list[list]]) -> list[Sample]:
             home = q.article or SEED_ARTICLE
             answerable = q.answerable if setting == "bank" else any(
                 article_id == home for article_id, _ in q.answers)
-            samples.append(Sample(setting, q, terms, candidates, rows, labels,
-                                  [c.hit.passage.article_id for c in candidates], answerable))
+            samples.append(Sample(setting, q, terms, candidates, rows, labels, answerable))
     return samples
 
 
@@ -185,17 +183,12 @@ def fit_decision(train: list[Sample], params: dict) -> dict:
             "intercept": round(intercept, 8)}
 
 
-def probability(decision: dict, x: list[float]) -> float:
-    z = decision["intercept"] + float(np.dot(decision["coef"], x))
-    return 1.0 / (1.0 + math.exp(-z))
-
-
 def outcomes(samples: list[Sample], booster, decision: dict) -> list[tuple[float, bool, bool]]:
     """(probability that the best answers, answerable, best is gold) per question."""
     out = []
     for s in samples:
         order = ranked(s, booster)
-        p = probability(decision, decision_features(order, s.terms)) if order else 0.0
+        p = decision_probability(decision, decision_features(order, s.terms)) if order else 0.0
         out.append((p, s.answerable, first_is_gold(s, order)))
     return out
 
