@@ -330,7 +330,9 @@ class KnowledgeBase:
             centroids = self._centroids
         out = []
         for h in hits:
-            vector = vectors[h.passage.id]
+            vector = vectors.get(h.passage.id)
+            if vector is None:
+                continue  # its article was removed since the search read it
             headline = headlines.get(h.passage.article_id)
             centroid = centroids.get(h.passage.language)
             out.append(Candidate(

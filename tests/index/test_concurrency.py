@@ -51,3 +51,21 @@ def test_a_language_written_after_the_readers_snapshot_is_ranked_with_its_baseli
     answer = Answerer(kb).ask("how many laptops were sent?")
     assert answer.found
     assert "sept mille" in answer.citations[0].quote
+
+
+def test_an_article_removed_between_search_and_ranking_is_left_out(kb):
+    """The interleaving behind a KeyError seen under load: a question's search reads a passage,
+    then its article is removed before the ranker reads the passage's vector."""
+    added = kb.add(from_pasted_text("Update on winter aid\nSweden sent 4 mobile boiler units "
+                                    "to Kharkiv. Each heats a school.")).article
+    search = kb.search
+
+    def search_then_remove(question, k=10):
+        hits = search(question, k)
+        assert any(h.passage.article_id == added.id for h in hits)
+        kb.remove(added.id)
+        return hits
+
+    kb.search = search_then_remove
+    candidates = kb.candidates("How many boiler units did Sweden send?")
+    assert candidates and all(c.hit.passage.article_id != added.id for c in candidates)
