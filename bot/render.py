@@ -101,6 +101,8 @@ _THING_STOP = frozenset("""
     already déjà bereits ya już già já al вже уже ещё
     у в до з із від на для що та і й чи
     w do z od na dla przez że i
+    было были будет будут було були буде будуть zostało zostały zostanie zostaną było były
+    będzie będą jest są
 """.split())
 _THING_STOP = frozenset(fold(w) for w in _THING_STOP)  # looked up folded: "été" is "ete"
 _ROMANCE_VERB = re.compile(
@@ -108,30 +110,46 @@ _ROMANCE_VERB = re.compile(
     r"aram|eram)$", re.IGNORECASE)
 _SLAVIC_VERB = re.compile(
     r"(ли|ла|ло|ть|ться|ся|сь|ють|ять|уть|ить|ать|ет|ют|ят|ит|ут|ат|ає|ує|є|е|ано|ено|"
-    r"ono|ano|ło|ła|li|ły|ł|ą|ę|je|ie)$", re.IGNORECASE)
+    r"ono|ano|[ęyiu]to|ło|ła|li|ły|(?<!ó)ł|ą|ę|je|ie)$", re.IGNORECASE)
 
 
 def question_thing(question: str) -> str:
     """The thing a how-many question counts, in the question's own words: "how many laptops
-    were sent?" → "laptops"; "Скільки дронів FPV отримали ЗСУ?" → "дронів FPV"."""
+    were sent?" → "laptops"; "Скільки дронів FPV отримали ЗСУ?" → "дронів FPV"; "Ile dronów
+    FPV przekazano?" → "dronów FPV"."""
     m = _HOW_MANY_HEAD.search(question)
     if not m:
         return ""
+    asked_in = languages.detect(question)
+    romance = bool(re.match(r"(cu|qu)", m.group(0), re.I))
     found: list[str] = []
     for tok in tokens(question[m.end():]):
         if not found and (tok.kind == "elision" or tok.key in ("de", "of")):
             continue  # "combien d'ordinateurs", "combien de pays"
         if tok.kind != "word" or tok.key in _THING_STOP or len(found) == 3:
             break
-        slavic_verb = (_SLAVIC_VERB.search(tok.text) and not tok.text.isupper()
-                       and any(c in "аеиіоуяюєїыэ" or c in "ąęóyłś" for c in tok.key) and found)
-        asked_in = languages.detect(question)
-        if slavic_verb and asked_in in SLAVIC:
-            break
-        if found and _ROMANCE_VERB.search(tok.text) and re.match(r"(cu|qu)", m.group(0), re.I):
+        if found and _is_verb(tok.text, found, asked_in, romance):
             break
         found.append(tok.text.rstrip("."))
     return " ".join(found)
+
+
+def _is_verb(word: str, found: list[str], asked_in: str, romance: bool) -> bool:
+    """Whether a word after the thing's first is the question's verb or participle, which ends
+    the thing: "przekazano", "передали", "entregaron", "geliefert"."""
+    if asked_in in SLAVIC:  # a verb's ending, on a word of the question's own alphabet
+        alphabet = "LATIN" if asked_in == "pl" else "CYRILLIC"
+        return (bool(_SLAVIC_VERB.search(word)) and not word.isupper()
+                and _script(word) == alphabet)
+    if asked_in == "de":  # nouns are capitalised: a lower-case word after one is no part of it
+        return word[:1].islower() and any(w[:1].isupper() for w in found)
+    if romance and _ROMANCE_VERB.search(word):
+        return True
+    if asked_in == "fr" and word[:1].islower() and word.endswith("ent"):
+        return True  # "combien de pays participent": an adjective of a plural ends in -s
+    # "¿Cuántos drones recibe Ucrania?": the thing's adjectives agree with its plural noun
+    return (asked_in == "es" and word[:1].islower() and not word.endswith("s")
+            and any(w.endswith("s") for w in found))
 
 
 # ---- numbers ------------------------------------------------------------------------------------
@@ -511,9 +529,10 @@ def figures(sentence: str, lang: str) -> list[Figure]:
     return found
 
 
-def say_number(value: Decimal, lang: str) -> str:
+def say_number(value: Decimal, lang: str, genitive: bool = False) -> str:
     """7000 → "7,000" (en), "7 000" (fr, uk); 12000000 → "12 million", "12 мільйонів": CLDR's
-    long compact form when it is exact, the full number otherwise."""
+    long compact form when it is exact, the full number otherwise; `genitive` for the case
+    "более", "около", "до" govern ("более 1 миллиона")."""
     lang = lang if lang in LANGUAGES else "en"
     if value >= 10**6:
         for exponent in (9, 6):
@@ -522,11 +541,50 @@ def say_number(value: Decimal, lang: str) -> str:
                 digits = 0 if value % unit == 0 else (1 if (value / unit * 10) % 1 == 0 else 2)
                 said = numbers.format_compact_decimal(value, format_type="long", locale=lang,
                                                       fraction_digits=digits)
-                if _reads_as(said, value, lang):
-                    return said
+                if not _reads_as(said, value, lang):
+                    continue
+                like = _genitive_like(value / unit, lang) if genitive else None
+                if like is not None:  # "1 миллион" → "1 миллиона", "2 miliony" → "2 milionów"
+                    said = _words_of(said, numbers.format_compact_decimal(
+                        like * unit, format_type="long", locale=lang, fraction_digits=1))
+                return said
     if value % 1 == 0:
         return numbers.format_decimal(value.quantize(Decimal(1), ROUND_HALF_UP), locale=lang)
     return numbers.format_decimal(value, locale=lang)
+
+
+# the qualifiers that govern the genitive ("более миллиона", "близько мільйона", "około
+# miliona"); "почти", "понад", "ponad" take the nominative or accusative, as a bare count does
+_GENITIVE = {"ru": frozenset({"more", "about", "least", "less", "upto"}),
+             "uk": frozenset({"about", "upto"}), "pl": frozenset({"about", "upto"})}
+
+
+def _genitive_like(value: Decimal, lang: str) -> Decimal | None:
+    """A number whose CLDR plural form is the genitive of the form `value` takes, or None when
+    that form is the genitive already. CLDR has no cases, but a Slavic count's forms hold both
+    genitives: a fraction's ("1,5 миллиона", "1,5 miliona") is the genitive singular, which
+    "one" counts take; five's ("5 миллионов") the genitive plural, which the others take."""
+    category = Locale.parse(lang).plural_form(value)
+    return {"one": Decimal("1.5"), "few": Decimal(5)}.get(category)
+
+
+_WORDS_AT_END = re.compile(r"[^\W\d_]+(?:[\s\u00a0]+[^\W\d_]+)*$")
+
+
+def _words_of(said: str, model: str) -> str:
+    """`said` with the words that end `model` in place of its own: "21 гектар" with those of
+    "1,5 гектара" is "21 гектара"."""
+    own, other = _WORDS_AT_END.search(said), _WORDS_AT_END.search(model)
+    return said[:own.start()] + other.group(0) if own and other else said
+
+
+def _followed(number: str, value: Decimal, words: str, lang: str) -> str:
+    """A number and the words of what it counts: Romance scale words are nouns, which take
+    "de" ("1 millón de drones", "30 millions de dollars canadiens", "12 millions d'euros")."""
+    if lang in ("es", "fr") and value >= 10**6 and number[-1:].isalpha():
+        of = "d'" if lang == "fr" and re.match(r"h?[aeiou]", fold(words)) else "de "
+        return f"{number} {of}{words}"
+    return f"{number} {words}"
 
 
 def _reads_as(said: str, value: Decimal, lang: str) -> bool:
@@ -535,30 +593,35 @@ def _reads_as(said: str, value: Decimal, lang: str) -> bool:
     return parsed == [value]
 
 
-def say_amount(value: Decimal, currency: str, lang: str) -> str:
+def say_amount(value: Decimal, currency: str, lang: str, genitive: bool = False) -> str:
     """€12 million, 12 millions €, 12 мільйонів євро: the locale's currency pattern (CLDR) with
     its symbol, or the currency's name where the locale has no symbol of its own."""
     lang = lang if lang in LANGUAGES else "en"
-    number = say_number(value, lang)
+    number = say_number(value, lang, genitive)
     if not currency:
         return number
     symbol = numbers.get_currency_symbol(currency, lang)
     pattern = Locale.parse(lang).currency_formats["standard"]
     before = "¤" in pattern.prefix[0]
     if symbol == currency:
-        name = numbers.get_currency_name(currency, float(value), lang)
-        return f"{number} {name}"
+        like = _genitive_like(value, lang) if genitive and value < 10**6 else None
+        name = numbers.get_currency_name(currency, float(like or value), lang)
+        return _followed(number, value, name, lang)
     return f"{symbol}{number}" if before else f"{number}\u00a0{symbol}"
 
 
 def _say_figure(f: Figure, lang: str, thing: str = "") -> str:
     lang = lang if lang in LANGUAGES else "en"
+    genitive = f.qualifier in _GENITIVE.get(lang, ())
     if f.unit:  # "27,000 metric tons": what is weighed is in the quote
         said = units.format_unit(f.value, f.unit, length="long", locale=lang)
+        like = _genitive_like(f.value, lang) if genitive else None
+        if like is not None:  # "около 21 гектара"
+            said = _words_of(said, units.format_unit(like, f.unit, length="long", locale=lang))
     else:
-        said = say_amount(f.value, f.currency, lang)
+        said = say_amount(f.value, f.currency, lang, genitive)
     if thing and not f.currency and not f.unit:
-        said = f"{said} {thing}"
+        said = _followed(said, f.value, thing, lang)
     if f.qualifier:
         said = _SAY_QUALIFIER.get(lang, _SAY_QUALIFIER["en"])[f.qualifier].format(said)
     return said
@@ -880,11 +943,11 @@ def transliterate(name: str, lang: str, name_lang: str = "") -> str:
 def _stems(text: str) -> set[str]:
     found = set()
     for tok in tokens(text):
-        if tok.kind == "word" and len(tok.key) >= 4:
-            key = tok.key
-            if _script(key) == "CYRILLIC":
-                key = fold(transliterate(key, "en"))
-            found.add(key[:4])
+        for key in tok.key.split("-") if tok.kind == "word" else ():  # "FPV-дронов"
+            if len(key) >= 4:
+                if _script(key) == "CYRILLIC":
+                    key = fold(transliterate(key, "en"))
+                found.add(key[:4])
     return found
 
 
@@ -975,8 +1038,10 @@ def _render_who(question: str, sentence: str, sentence_lang: str, lang: str) -> 
     if _WHO.search(question) and not _COUNTRIES.search(question):
         everyone = people(sentence)
         names = [n for n in everyone if not _named_in(n, question)]
-        if everyone and not names:
-            return None  # "who is Oksana Ferchuk?": her name is no answer
+        if len(names) < len(everyone):
+            # "who is Oksana Ferchuk?": her name is no answer, nor another capitalised
+            # name beside it (a city's: "Kryvyi Rih")
+            return None
         if names:
             said = [transliterate(n, lang, sentence_lang) for n in names]
             return lists.format_list(said, locale=lang)

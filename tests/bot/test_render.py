@@ -196,6 +196,69 @@ def test_the_thing_counted_is_read_from_the_question():
     assert question_thing("how much were the routers worth") == ""
 
 
+def test_the_thing_counted_stops_at_the_questions_verb():
+    assert question_thing("Ile dronów FPV przekazano?") == "dronów FPV"
+    assert question_thing("Ile dronów FPV dostarczono armii?") == "dronów FPV"
+    assert question_thing("Ile nowych szkół odbudowano?") == "nowych szkół"
+    assert question_thing("Wie viele Drohnen wurden geliefert?") == "Drohnen"
+    assert question_thing("Wie viele Drohnen geliefert wurden?") == "Drohnen"
+    assert question_thing("Wie viele neue Drohnen erhielt die Armee?") == "neue Drohnen"
+    assert question_thing("¿Cuántos drones FPV se entregaron?") == "drones FPV"
+    assert question_thing("¿Cuántos drones FPV recibe el ejército?") == "drones FPV"
+    assert question_thing("Сколько FPV-дронов передали?") == "FPV-дронов"
+    assert question_thing("Combien de pays participent au programme ?") == "pays"
+    # an auxiliary before the thing: nothing is known to be counted rather than "было"
+    assert question_thing("Сколько было передано дронов?") == ""
+
+
+def drones_matcher(thing: str, nouns: list[str]) -> int | None:
+    """What the embedding model says of "Drohnen" and "drones FPV"."""
+    return next((i for i, n in enumerate(nouns) if "drones" in n), None)
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    ("Ile dronów FPV przekazano?", "pl", "Ponad 1 milion dronów FPV"),
+    ("Wie viele Drohnen geliefert wurden?", "de", "Mehr als 1 Million Drohnen"),
+    # Spanish and French scale words are nouns: "un millón de drones"
+    ("¿Cuántos drones FPV se entregaron?", "es", "Más de 1 millón de drones FPV"),
+    ("Combien de drones FPV ont été remis ?", "fr", "Plus de 1 million de drones FPV"),
+    # "более" governs the genitive: "более миллиона"; the hyphened "FPV-дронов" is "drones"
+    ("Сколько FPV-дронов передали?", "ru", "Более 1 миллиона FPV-дронов"),
+    ("Сколько дронов FPV получила армия?", "ru", "Более 1 миллиона дронов FPV"),
+    # Ukrainian "понад" takes the accusative, which is "мільйон"
+    ("Скільки дронів FPV передали?", "uk", "Понад 1 мільйон дронів FPV"),
+])
+def test_a_million_drones_in_every_language(question, lang, expected):
+    assert render(question, DRONES, "fr", lang, drones_matcher) == expected
+
+
+@pytest.mark.parametrize("question, sentence, lang, expected", [
+    ("Сколько дронов передали?", "Environ 2 millions de drones ont été livrés.", "ru",
+     "Около 2 миллионов дронов"),
+    ("Сколько дронов передали?", "Jusqu'à 21 millions de drones seront livrés.", "ru",
+     "До 21 миллиона дронов"),
+    ("Сколько дронов передали?", "Près d'un million de drones ont été livrés.", "ru",
+     "Почти 1 миллион дронов"),  # "почти" is an adverb: the nominative stays
+    ("Скільки дронів передали?", "Environ 1 million de drones ont été livrés.", "uk",
+     "Близько 1 мільйона дронів"),
+    ("Ile dronów przekazano?", "Environ 2 millions de drones ont été livrés.", "pl",
+     "Około 2 milionów dronów"),
+    ("Ile dronów przekazano?", "Près de 2 millions de drones ont été livrés.", "pl",
+     "Prawie 2 miliony dronów"),
+    ("Сколько тонн помощи доставили?", "Environ 21 tonnes d'aide humanitaire ont été livrées.",
+     "ru", "Около 21 тонны"),
+    ("Сколько денег дала Швейцария?", "La Suisse a versé plus de 1 million de francs suisses.",
+     "ru", "Более 1 миллиона швейцарских франков"),
+    ("¿Cuánto dinero dio Suiza?", "Окрім того, Швейцарія виділила 6 мільйонів швейцарських "
+     "франків.", "es", "6 millones de francos suizos"),
+    ("Combien d'Ukrainiens ont besoin d'aide ?", "Близько 4 мільйонів українців потребують "
+     "допомоги.", "fr", "Environ 4 millions d'Ukrainiens"),
+])
+def test_a_count_takes_the_case_and_the_preposition_its_qualifier_and_scale_want(
+        question, sentence, lang, expected):
+    assert render(question, sentence, languages.detect(sentence), lang) == expected
+
+
 # ---- the property over the whole bank -----------------------------------------------------------
 
 def _bank_sentences() -> dict[str, list[str]]:

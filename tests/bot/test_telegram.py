@@ -34,9 +34,17 @@ LAPTOPS = {
     "en": "How many laptops were sent to Ukraine?",
     "fr": "Combien d'ordinateurs portables ont été envoyés ?",
     "uk": "Скільки ноутбуків отримала Україна?",
+    "de": "Wie viele Laptops hat die Ukraine bekommen?",
+    "es": "¿Cuántos portátiles recibió Ucrania?",
+    "pl": "Ile laptopów otrzymała Ukraina?",
+    "ru": "Сколько ноутбуков получила Украина?",
 }
 LEADS = {"en": "Nearly 7,000 laptops [1]", "fr": "Près de 7\u202f000 ordinateurs portables [1]",
-         "uk": "Майже 7\u00a0000 ноутбуків [1]"}  # the fact in the asker's language (CLDR)
+         "uk": "Майже 7\u00a0000 ноутбуків [1]", "de": "Fast 7.000 Laptops [1]",
+         "es": "Casi 7.000 portátiles [1]", "pl": "Prawie 7\u00a0000 laptopów [1]",
+         "ru": "Почти 7\u00a0000 ноутбуков [1]"}  # the fact in the asker's language (CLDR)
+SOURCES_BUTTON = {"en": "Sources", "fr": "Sources", "uk": "Джерела", "de": "Quellen",
+                  "es": "Fuentes", "pl": "Źródła", "ru": "Источники"}
 NOT_FOUND = "I don't know: the articles I have do not answer this question."
 NORWAY_HTML = b"""<!doctype html><html><head><title>Norway hands over electric buses to Kharkiv
 </title></head><body><nav>Home | World | Ukraine</nav><article>
@@ -154,7 +162,7 @@ def corpus_state(kb: KnowledgeBase) -> tuple[list, list]:
 
 # ---- questions ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("language", ["en", "fr", "uk"])
+@pytest.mark.parametrize("language", ["en", "fr", "uk", "de", "es", "pl", "ru"])
 async def test_question_gets_a_cited_reply_in_the_users_language(bot: Bot, language: str):
     user = bot.api.user(100 + len(language) + ord(language[0]), language)
     question = bot.api.send_message(user, LAPTOPS[language])
@@ -165,7 +173,7 @@ async def test_question_gets_a_cited_reply_in_the_users_language(bot: Bot, langu
     assert reply.entity_texts("blockquote")[0].startswith(SEED_QUOTE)
     assert "médicale.\n[1] La coalition IT fournit 10 millions" in reply.text
     assert reply.reply_to == question["message_id"]
-    assert reply.buttons[0]["text"] == {"en": "Sources", "fr": "Sources", "uk": "Джерела"}[language]
+    assert reply.buttons[0]["text"] == SOURCES_BUTTON[language]
     assert (user["id"], "typing") in bot.api.chat_actions
 
 
@@ -174,6 +182,23 @@ async def test_out_of_scope_question_gets_i_dont_know(bot: Bot):
     question = bot.api.send_message(user, "What is the capital of Peru?")
     reply = await bot.api.reply_to(question)
     assert reply.text == NOT_FOUND
+    assert not reply.buttons
+
+
+@pytest.mark.parametrize("language, question, expected", [
+    ("de", "Was ist die Hauptstadt von Peru?",
+     "Ich weiß es nicht: Die Artikel, die ich habe, beantworten diese Frage nicht."),
+    ("es", "¿Cuál es la capital de Perú?",
+     "No lo sé: los artículos que tengo no responden a esta pregunta."),
+    ("pl", "Jaka jest stolica Peru?",
+     "Nie wiem: artykuły, które mam, nie odpowiadają na to pytanie."),
+    ("ru", "Какая столица Перу?", "Я не знаю: в моих статьях нет ответа на этот вопрос."),
+])
+async def test_i_dont_know_is_said_in_the_askers_language(bot: Bot, language, question,
+                                                          expected):
+    user = bot.api.user(210 + len(question), "en")  # the question's language, not the app's
+    reply = await bot.api.reply_to(bot.api.send_message(user, question))
+    assert reply.text == expected
     assert not reply.buttons
 
 
@@ -228,7 +253,12 @@ async def test_empty_ask_asks_for_a_question(bot: Bot):
     ("en", "Hello! I answer questions", "In a group, mention me (@aidbot_test_bot)"),
     ("fr", "Bonjour ! Je réponds", "Dans un groupe, mentionnez-moi (@aidbot_test_bot)"),
     ("uk", "Вітаю! Я відповідаю", "У групі згадайте мене (@aidbot_test_bot)"),
-    ("de", "Hello! I answer questions", "In a group, mention me (@aidbot_test_bot)"),
+    ("de", "Hallo! Ich beantworte Fragen",
+     "In einer Gruppe erwähnen Sie mich (@aidbot_test_bot)"),
+    ("es", "¡Hola! Respondo a preguntas", "En un grupo, mencióneme (@aidbot_test_bot)"),
+    ("pl", "Cześć! Odpowiadam na pytania", "W grupie oznacz mnie (@aidbot_test_bot)"),
+    ("ru", "Здравствуйте! Я отвечаю", "В группе упомяните меня (@aidbot_test_bot)"),
+    ("it", "Hello! I answer questions", "In a group, mention me (@aidbot_test_bot)"),
     (None, "Hello! I answer questions", "In a group, mention me (@aidbot_test_bot)"),
 ])
 async def test_start_and_help_speak_the_users_language(bot: Bot, language, start, help_):
@@ -250,6 +280,17 @@ async def test_command_menu_is_set_in_each_language(bot: Bot):
     assert [c["command"] for c in menus[("default", "")]] == ["ask", "sources", "help", "start"]
     assert menus[("default", "fr")][0]["description"] == "Poser une question"
     assert menus[("default", "uk")][0]["description"] == "Поставити запитання"
+    assert [c["description"] for c in menus[("default", "de")]] == [
+        "Eine Frage stellen", "Die Artikel, die ich kenne", "So benutzen Sie diesen Bot",
+        "Willkommen"]
+    assert menus[("default", "es")][0]["description"] == "Hacer una pregunta"
+    assert menus[("default", "pl")][0]["description"] == "Zadaj pytanie"
+    assert menus[("default", "ru")][0]["description"] == "Задать вопрос"
+    # the same public commands in every language; /whoami is in /help, the admins' commands
+    # (/add, /remove, /unanswered) in the admins' /help only
+    for language in ("", "fr", "uk", "de", "es", "pl", "ru"):
+        assert [c["command"] for c in menus[("default", language)]] == [
+            "ask", "sources", "help", "start"]
 
 
 async def test_sources_lists_the_articles(bot: Bot):
