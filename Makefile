@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench train eval clean
+.PHONY: install run test lint bench train finetune eval clean
 
 install: $(STAMP)
 
@@ -29,6 +29,11 @@ bench: install
 # rebuild the learned ranker and "I don't know" decision (index/learned/) from the question bank
 train: install
 	$(BIN)/python scripts/train.py
+
+# fine-tune the passage model on the question bank (about 25 min on 2 cores); its deltas go to
+# index/learned/ and the model is prepared again with them (eval/README.md: not shipped yet)
+finetune: install
+	$(BIN)/python scripts/finetune.py
 
 # answer quality on the question bank's dev articles (eval/README.md); SPLIT=test to report test
 SPLIT ?= dev

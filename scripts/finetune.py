@@ -1,6 +1,8 @@
-"""`make train`, first step: fine-tune the bundled multilingual-e5-small on the question bank's
-train articles and write the change as small int8 deltas (index/learned/), which the model
-preparation applies on top of the bundled weights (index/learned_weights.py).
+"""`make finetune`: fine-tune the bundled multilingual-e5-small on the question bank's train
+articles and write the change as small int8 deltas (index/learned/), which the model
+preparation applies on top of the bundled weights (index/learned_weights.py). Run `make train`
+after it: the ranker's features come from the model. What it gave on dev, and why its deltas
+are not committed yet: eval/README.md.
 
 MultipleNegativesRankingLoss: each train question against its answering sentence (embedded as
 the index embeds it: the mean of the sentence alone and in context), the other questions'

@@ -129,6 +129,11 @@ The units will serve hospitals and shelters when the city's water network is dam
 """
 
 
+# reported examples the answer selector still gets wrong (the answer-selector issue); strict,
+# so that a fix shows as an unexpected pass and the mark is removed
+OPEN = pytest.mark.xfail(strict=True, reason="answered wrong or not at all today")
+
+
 @pytest.fixture(scope="module")
 def examples_answerer(tmp_path_factory, embedder):
     """The seed article with the two short articles a reader added in the answer-quality report."""
@@ -144,10 +149,15 @@ def examples_answerer(tmp_path_factory, embedder):
 
 
 @pytest.mark.parametrize("question, quoted", [
+    pytest.param("Combien de générateurs ont été livrés à Odessa ?", "412 générateurs",
+                 marks=OPEN),
+    pytest.param("How much did Norway pay?", "4.5 million euros", marks=OPEN),
     ("How much did the Norway package cost?", "4.5 million euros"),
     ("How much did the package cost?", "4.5 million euros"),
     ("Combien a coûté le paquet norvégien ?", "4.5 million euros"),
     ("Скільки роутерів передала Латвія?", "1 000 routeurs"),
+    pytest.param("Which country donated the routers?", "1 000 routeurs", marks=OPEN),
+    pytest.param("Who leads the IT coalition?", "Les leaders de cette coalition", marks=OPEN),
 ])
 def test_the_reported_questions_are_answered_right(examples_answerer, question, quoted):
     answer = examples_answerer.ask(question)
@@ -159,3 +169,61 @@ def test_a_capital_is_not_answered_by_a_list_of_countries(examples_answerer):
     answer = examples_answerer.ask("Яка столиця Канади?")  # Canada is in the Ramstein list
     assert not answer.found and not answer.citations
     assert answer.text.startswith("Я не знаю")
+
+
+# ---- German, Spanish, Polish and Russian askers get their own language ------------------------
+
+@pytest.fixture
+def seed_answerer(shared_kb):
+    """The seed article's read-only knowledge base (tests/bot/conftest.py), shared by the tests."""
+    return Answerer(shared_kb)
+
+
+# the line pointing at further citations, in each language ("Other sentences that may help:")
+MORE_SOURCES = {"de": "Weitere Sätze, die helfen können: [",
+                "es": "Otras frases que pueden ayudar: [",
+                "pl": "Inne zdania, które mogą pomóc: [",
+                "ru": "Другие предложения, которые могут помочь: ["}
+
+
+@pytest.mark.parametrize("question, lang, lead", [
+    ("Wie viele Laptops wurden geliefert?", "de", "Fast 7.000 Laptops [1]"),
+    ("¿Cuántos portátiles recibió Ucrania?", "es", "Casi 7.000 portátiles [1]"),
+    ("Ile laptopów otrzymała Ukraina?", "pl", "Prawie 7\u00a0000 laptopów [1]"),
+    ("Сколько ноутбуков получила Украина?", "ru", "Почти 7\u00a0000 ноутбуков [1]"),
+])
+def test_a_question_in_german_spanish_polish_or_russian_gets_its_lead_in_that_language(
+        seed_answerer, question, lang, lead):
+    answer = seed_answerer.ask(question, "en")  # the question's language wins over the app's
+    assert answer.found and answer.language == lang
+    assert LAPTOPS in answer.citations[0].quote
+    first, *rest = answer.text.splitlines()
+    assert first == lead and answer.lead.startswith(lead)
+    assert all(line.startswith(MORE_SOURCES[lang]) for line in rest), answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Was ist die Hauptstadt von Australien?",
+     "Ich weiß es nicht: Die Artikel, die ich habe, beantworten diese Frage nicht."),
+    ("¿Cuál es la capital de Australia?",
+     "No lo sé: los artículos que tengo no responden a esta pregunta."),
+    ("Jaka jest stolica Australii?",
+     "Nie wiem: artykuły, które mam, nie odpowiadają na to pytanie."),
+    ("Какая столица Австралии?", "Я не знаю: в моих статьях нет ответа на этот вопрос."),
+])
+def test_i_dont_know_in_german_spanish_polish_or_russian(seed_answerer, question, expected):
+    answer = seed_answerer.ask(question, "en")
+    assert not answer.found and answer.citations == []
+    assert answer.text == expected
+
+
+@pytest.mark.parametrize("hint, expected", [
+    ("de-DE", "Bitte stellen Sie eine Frage zur internationalen Hilfe für die Ukraine."),
+    ("es", "Haga una pregunta sobre la ayuda internacional a Ucrania."),
+    ("pl", "Zadaj pytanie o międzynarodową pomoc dla Ukrainy."),
+    ("ru", "Задайте вопрос о международной помощи Украине."),
+])
+def test_an_empty_question_is_prompted_in_the_users_telegram_language(seed_answerer, hint,
+                                                                      expected):
+    answer = seed_answerer.ask("???", hint)
+    assert not answer.found and answer.text == expected
