@@ -815,8 +815,10 @@ def run_bot(settings: Settings) -> int:
               "and -.", file=sys.stderr)
         return 2
     install_token_filter(settings.telegram_token, settings.webhook_secret)
-    # SIGTERM while loading stops like Ctrl-C; once serving, serve() handles both
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGINT or SIGTERM while loading stops like Ctrl-C, even when the bot was started with
+    # SIGINT ignored (as a shell's background job is); once serving, serve() handles both
+    previous = {sig: signal.signal(sig, signal.default_int_handler)
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     kb = None
     try:
         from index.knowledge import KnowledgeBase
@@ -829,7 +831,8 @@ def run_bot(settings: Settings) -> int:
     except KeyboardInterrupt:
         code = 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if kb is not None:
             kb.close()
     log.info("stopped" if code == 0 else "stopped: the bot cannot run as configured")

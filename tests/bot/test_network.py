@@ -323,13 +323,16 @@ class Process:
         self._reader = asyncio.ensure_future(self._read())
 
     @classmethod
-    async def start(cls, env: dict[str, str]) -> Process:
+    async def start(cls, env: dict[str, str], sigint: object = signal.SIG_DFL) -> Process:
+        """sigint: how the process finds SIGINT handled when it starts (a shell's background
+        job finds it ignored)."""
         script = Path(sys.executable).with_name("aidbot")
         command = [str(script), "run"] if script.exists() else [
             sys.executable, "-m", "bot.cli", "run"]
         process = await asyncio.create_subprocess_exec(
             *command, cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT)
+            stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
         return cls(process)
 
     async def _read(self) -> None:
@@ -423,15 +426,17 @@ async def test_real_process_with_a_refused_token_exits_2_with_one_line(
 
 @pytest.mark.parametrize(("moment", "stop"), [
     ("loading the model", signal.SIGINT),
+    ("loading the model, started as a background job", signal.SIGINT),
     ("retrying an unresolvable name", signal.SIGINT),
     ("retrying an unresolvable name", signal.SIGTERM),
 ])
 async def test_real_process_stops_at_any_moment_with_exit_0_and_no_traceback(
         cli_env: dict, embedder: Embedder, moment: str, stop: signal.Signals):
     env = run_env(cli_env, "http://api.telegram.invalid", FakeBotAPI().token)
-    process = await Process.start(env)
+    background = "background" in moment
+    process = await Process.start(env, signal.SIG_IGN if background else signal.SIG_DFL)
     try:
-        if moment == "loading the model":
+        if moment.startswith("loading the model"):
             await process.wait_for(lambda lines: any("loading the index" in line
                                                      for line in lines))
         else:
