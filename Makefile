@@ -33,6 +33,7 @@ train: install
 # fine-tune the passage model on the question bank (about 25 min on 2 cores); its deltas go to
 # index/learned/ and the model is prepared again with them (eval/README.md: not shipped yet)
 finetune: install
+	$(BIN)/pip install --quiet -e '.[test,finetune]'
 	$(BIN)/python scripts/finetune.py
 
 # answer quality on the question bank's dev articles (eval/README.md); SPLIT=test to report test

@@ -134,7 +134,10 @@ def train(model, data: list[tuple[str, Passage, Passage]], epochs: int, batch: i
     base = model[0].auto_model
     base.embeddings.requires_grad_(False)
     if lora:
-        from peft import LoraConfig, get_peft_model
+        try:
+            from peft import LoraConfig, get_peft_model
+        except ImportError:
+            raise SystemExit("--lora needs peft: .venv/bin/pip install -e '.[finetune]'") from None
 
         peft_model = get_peft_model(base, LoraConfig(
             r=lora, lora_alpha=2 * lora, lora_dropout=0.0,
