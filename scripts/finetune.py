@@ -139,10 +139,10 @@ def train(model, data: list[tuple[str, Passage, Passage]], epochs: int, batch: i
         except ImportError:
             raise SystemExit("--lora needs peft: .venv/bin/pip install -e '.[finetune]'") from None
 
+        # the adapters go into `base`'s own layers, which the sentence-transformers module runs
         peft_model = get_peft_model(base, LoraConfig(
             r=lora, lora_alpha=2 * lora, lora_dropout=0.0,
             target_modules=["query", "key", "value", "dense"]))
-        model[0].auto_model = peft_model
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     steps = epochs * ((len(data) + batch - 1) // batch)
@@ -168,7 +168,7 @@ def train(model, data: list[tuple[str, Passage, Passage]], epochs: int, batch: i
             if step % 10 == 0:
                 logging.info("epoch %d step %d/%d loss %.4f", epoch + 1, step, steps, loss.item())
     if lora:
-        model[0].auto_model = model[0].auto_model.merge_and_unload()
+        model[0].model = peft_model.merge_and_unload()
     model.eval()
 
 
