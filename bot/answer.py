@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
@@ -163,7 +162,7 @@ class Answerer:
             return True
         if any(c.isdigit() for c in term):
             return False
-        if term.isupper() and _script(term) != _script(sentence):
+        if term.isupper() and text.script(term) != text.script(sentence):
             return True  # an acronym in another script ("ЗСУ", "ІТ") cannot be checked here
         names = [w for w in text_words if w[:1].isupper() and len(w) > 2]
         if not names:
@@ -247,9 +246,3 @@ def _written(answer: Answer) -> Answer:
     from . import generate  # it builds on this module
 
     return generate.write(answer)
-
-
-def _script(word: str) -> str:
-    """'CYRILLIC', 'LATIN' … of the first letter."""
-    letter = next((c for c in word if c.isalpha()), "")
-    return unicodedata.name(letter, "").split(" ")[0] if letter else ""

@@ -24,7 +24,7 @@ from babel import Locale, dates, lists, numbers, units
 from num2words import num2words
 
 from index import language as languages
-from index.text import asks_how_many, asks_price, asks_when, country_word, fold
+from index.text import asks_how_many, asks_price, asks_when, country_word, fold, script
 
 # the languages a fact is said in; any other reply language gets English
 LANGUAGES = ("en", "fr", "uk", "de", "es", "pl", "ru")
@@ -140,7 +140,7 @@ def _is_verb(word: str, found: list[str], asked_in: str, romance: bool) -> bool:
     if asked_in in SLAVIC:  # a verb's ending, on a word of the question's own alphabet
         alphabet = "LATIN" if asked_in == "pl" else "CYRILLIC"
         return (bool(_SLAVIC_VERB.search(word)) and not word.isupper()
-                and _script(word) == alphabet)
+                and script(word) == alphabet)
     if asked_in == "de":  # nouns are capitalised: a lower-case word after one is no part of it
         return word[:1].islower() and any(w[:1].isupper() for w in found)
     if romance and _ROMANCE_VERB.search(word):
@@ -878,11 +878,6 @@ _LATIN_UK = [("shch", "щ"), ("zgh", "зг"), ("zh", "ж"), ("kh", "х"), ("ts",
 _UK_TO_RU = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "и": "ы"})
 
 
-def _script(text: str) -> str:
-    letter = next((c for c in text if c.isalpha()), "")
-    return unicodedata.name(letter, "").split(" ")[0] if letter else ""
-
-
 # words of the names of organisations, which keep their own spelling in any script
 _ORGANISATION = frozenset("""international trust fund fonds fond foundation fondation stiftung
     fundacja fundación fondazione network agency alliance facility energy power relief charity
@@ -896,7 +891,7 @@ def transliterate(name: str, lang: str, name_lang: str = "") -> str:
     """A name in the script of `lang`: "Denys Shmyhal" → "Денис Шмигал" (uk), "Оксана
     Дерев'янко" → "Oksana Derevianko" (en). Names already in that script are kept."""
     cyrillic_target = lang in ("uk", "ru")
-    if (_script(name) == "CYRILLIC") == cyrillic_target:
+    if (script(name) == "CYRILLIC") == cyrillic_target:
         return name
     if any(fold(w) in _ORGANISATION for w in re.findall(r"[^\W\d_]+", name)):
         return name  # "Mercia Rehabilitation Trust" is not "Мерця Регабілітатіон Труст"
@@ -945,7 +940,7 @@ def _stems(text: str) -> set[str]:
     for tok in tokens(text):
         for key in tok.key.split("-") if tok.kind == "word" else ():  # "FPV-дронов"
             if len(key) >= 4:
-                if _script(key) == "CYRILLIC":
+                if script(key) == "CYRILLIC":
                     key = fold(transliterate(key, "en"))
                 found.add(key[:4])
     return found

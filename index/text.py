@@ -248,6 +248,12 @@ _CYRILLIC = dict(zip(
 ))
 
 
+def script(text: str) -> str:
+    """'CYRILLIC', 'LATIN' … of the text's first letter; "" when it has none."""
+    letter = next((c for c in text if c.isalpha()), "")
+    return unicodedata.name(letter, "").split(" ")[0] if letter else ""
+
+
 def latin(word: str) -> str:
     """Cyrillic spelled in Latin letters, so 'Естонія' can meet 'Estonie'."""
     return "".join(_CYRILLIC.get(c, _CYRILLIC.get(c.lower(), c)) for c in word)
