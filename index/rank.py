@@ -24,6 +24,9 @@ LEARNED = Path(__file__).with_name("learned")
 RANKER_FILE = LEARNED / "ranker.txt"
 DECISION_FILE = LEARNED / "decision.json"
 NO_RANK = 100  # the rank given to a candidate a channel did not return
+# every article is about aid to Ukraine: a question naming it names the destination, which a
+# sentence need not repeat ("How many laptops did Ukraine receive?")
+DESTINATION = "UA"
 
 FEATURES = (
     "dense", "relevance", "dense_rank", "relevance_rank", "dense_gap", "relevance_gap",
@@ -53,6 +56,7 @@ class Candidate:
 class Ranked:
     hit: Hit
     score: float  # the ranker's probability that this passage answers
+    row: np.ndarray  # its FEATURES
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,9 @@ class QuestionTerms:
             language=lang,
             stems=frozenset(_stem(w) for w in content),
             trigrams=frozenset(_trigrams(content)),
-            key_terms=tuple(text.key_terms(question, lang)),
-            countries=frozenset(codes),
+            key_terms=tuple(t for t in text.key_terms(question, lang)
+                            if text.countries(t) != {DESTINATION}),
+            countries=frozenset(codes - {DESTINATION}),
             digits=tuple(d for d in (_digits(w) for w in text.words(question)) if d),
             asks_count=text.asks_how_many(question),
             asks_price=text.asks_price(question),
@@ -124,10 +129,10 @@ class _Facts:
 
 @lru_cache(maxsize=50_000)
 def _facts(sentence: str, title: str = "") -> _Facts:
-    """the sentence's facts; its stems and trigrams include the headline's words"""
+    """the sentence's facts; its stems, trigrams and countries include the headline's"""
     ws = text.words(f"{title} {sentence}")
     codes: set[str] = set()
-    for w in text.words(sentence):
+    for w in ws:
         codes |= text.countries(w)
     compact = sentence.replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
     return _Facts(frozenset(_stem(w) for w in ws), frozenset(_trigrams(ws)), frozenset(codes),
@@ -228,6 +233,9 @@ class Ranker:
         if tuple(self.decision.get("features", ())) != DECISION_FEATURES:
             raise LearnedFilesMissing(f"{decision_file} has other features: run `make train`")
         self.threshold = float(self.decision["threshold"])
+        # under this probability the best candidate is nearly never an answer: no check can
+        # make it one
+        self.veto = float(self.decision["veto_below"])
         # another article's best sentence is cited too from this ranker score
         self.extra_score = float(self.decision["extra_citation_score"])
 
@@ -241,33 +249,40 @@ class Ranker:
         rows = features(q, candidates, articles)
         scores = self.scores(rows)
         order = np.argsort(-scores, kind="stable")
-        return [Ranked(candidates[i].hit, float(scores[i])) for i in order]
+        return [Ranked(candidates[i].hit, float(scores[i]), rows[i]) for i in order]
 
-    def answer_probability(self, ranked: list[Ranked], q: QuestionTerms) -> float:
+    def answer_probability(self, ranked: list[Ranked]) -> float:
         """Calibrated probability that the best candidate answers the question."""
         if not ranked:
             return 0.0
-        return decision_probability(self.decision, decision_features(ranked, q))
+        return decision_probability(self.decision, decision_features(ranked))
 
 
 # the ranker's own scores, how many articles compete (one in a new install, hundreds in a
-# newsroom's: the cosines shift with it), whether the answer is in the asker's language
-DECISION_FEATURES = ("top", "logit_top", "margin", "second_article_margin", "key_terms_missing",
-                     "articles", "same_language", "relevance")
+# newsroom's: the cosines shift with it), whether the answer is in the asker's language, and
+# what the best sentence lacks of what the question asks (a near miss: another country, figure
+# or item than the one asked about)
+_TOP_FEATURES = ("dense", "relevance", "over_headline", "stem_coverage", "trigram_overlap",
+                 "key_terms_missing", "key_term_coverage", "countries_missing", "digits_missing",
+                 "article_key_term_coverage", "article_countries_missing", "same_language")
+DECISION_FEATURES = ("top", "logit_top", "margin", "second_article_margin", "articles",
+                     *_TOP_FEATURES, "count_unmet", "price_unmet", "date_unmet")
+_COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
-def decision_features(ranked: list[Ranked], q: QuestionTerms) -> list[float]:
+def decision_features(ranked: list[Ranked]) -> list[float]:
     top = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
     other_article = next((r.score for r in ranked[1:]
                           if r.hit.passage.article_id != top.hit.passage.article_id), 0.0)
     p = min(max(top.score, 1e-6), 1 - 1e-6)
-    facts = _facts(top.hit.passage.text, top.hit.passage.title)
-    missing = sum(not _mentioned(t, facts) for t in q.key_terms)
     articles = len({r.hit.passage.article_id for r in ranked})
+    row = {name: float(top.row[_COLUMN[name]]) for name in FEATURES}
     return [top.score, math.log(p / (1 - p)), top.score - second, top.score - other_article,
-            float(missing), math.log(articles), float(top.hit.passage.language == q.language),
-            top.hit.relevance]
+            math.log(articles), *(row[name] for name in _TOP_FEATURES),
+            row["asks_count"] * (1 - row["has_number"]),
+            row["asks_price"] * (1 - row["has_money"]),
+            row["asks_when"] * (1 - row["has_date"])]
 
 
 def decision_probability(decision: dict, x: list[float]) -> float:

@@ -7,9 +7,12 @@ question bank (eval/), deterministically.
    Each candidate gets its features (index/rank.py) and a label (does it answer?).
 2. The ranker (LightGBM, pointwise) is fitted on the train articles' questions; its settings are
    chosen on dev.
-3. The decision (logistic regression on the best candidate's scores) is fitted on out-of-fold
-   ranker scores of the train questions (folds by article), and its threshold is chosen on dev
-   for the target below; the curve it came from is written beside it.
+3. The decision (logistic regression on the best candidate's scores and what it lacks of the
+   question) is fitted on out-of-fold ranker scores of the train questions (folds by article),
+   and its threshold is chosen on dev among all articles for the target below; the curve it
+   came from is written beside it. So is the probability under which the best candidate is
+   nearly never right (1 in 10 on dev): under it the bot says "I don't know" whatever its answer
+   checks say.
 
 Test articles choose nothing here: `aidbot eval --split test` reports them.
 """
@@ -135,7 +138,7 @@ def ranked(sample: Sample, booster) -> list[Ranked]:
         return []
     scores = booster.predict(sample.rows, num_threads=1)
     order = np.argsort(-scores, kind="stable")
-    return [Ranked(sample.candidates[i].hit, float(scores[i])) for i in order]
+    return [Ranked(sample.candidates[i].hit, float(scores[i]), sample.rows[i]) for i in order]
 
 
 def first_is_gold(sample: Sample, order: list[Ranked]) -> bool:
@@ -154,7 +157,7 @@ def decision_rows(samples: list[Sample], booster) -> tuple[np.ndarray, np.ndarra
         order = ranked(s, booster)
         if not order:
             continue
-        x.append(decision_features(order, s.terms))
+        x.append(decision_features(order))
         y.append(int(first_is_gold(s, order)))
     return np.asarray(x, dtype=np.float64), np.asarray(y)
 
@@ -188,7 +191,7 @@ def outcomes(samples: list[Sample], booster, decision: dict) -> list[tuple[float
     out = []
     for s in samples:
         order = ranked(s, booster)
-        p = decision_probability(decision, decision_features(order, s.terms)) if order else 0.0
+        p = decision_probability(decision, decision_features(order)) if order else 0.0
         out.append((p, s.answerable, first_is_gold(s, order)))
     return out
 
@@ -217,6 +220,18 @@ def choose_threshold(rows: list[dict]) -> dict:
     return min(rows, key=lambda r: (max(0, r["wrong"] - MAX_WRONG)
                                     + max(0, MIN_NOT_FOUND - r["not_found_accuracy"]),
                                     -r["answer_accuracy"]))
+
+
+def choose_veto(points: list[tuple[float, bool, bool]]) -> float:
+    """The probability under which no answer is given whatever the answer checks say: the
+    highest at which the best candidate of the dev questions under it is a right answer for at
+    most 1 in 10 of them."""
+    best = 0.0
+    for t in np.round(np.arange(0.01, 0.96, 0.01), 2):
+        under = [a and g for p, a, g in points if p < t]
+        if under and sum(under) / len(under) <= 0.1:
+            best = float(t)
+    return best
 
 
 def choose_extra(samples: list[Sample], booster) -> float:
@@ -293,13 +308,19 @@ def main(argv: list[str] | None = None) -> int:
         if r1 > best_r1:
             best_params, best_r1, best_booster = params, r1, booster
     decision = fit_decision(train, best_params)
-    rows = curve(outcomes(dev, best_booster, decision))
+    # the target is a reader's, among many articles: the threshold is chosen there
+    rows = curve(outcomes(dev_bank, best_booster, decision))
     chosen = choose_threshold(rows)
+    alone_rows = curve(outcomes(dev_alone, best_booster, decision))
+    veto = choose_veto(outcomes(dev, best_booster, decision))
+    in_own_article = next(r for r in alone_rows if r["threshold"] == chosen["threshold"])
     decision.update({
         "threshold": chosen["threshold"],
+        "veto_below": veto,
         "extra_citation_score": choose_extra(dev_bank, best_booster),
         "target": {"max_wrong": MAX_WRONG, "min_not_found": MIN_NOT_FOUND},
         "chosen_on_dev": chosen,
+        "dev_in_its_own_article": in_own_article,
         "ranker": best_params,
         "candidate_recall": recall,
         "dev_recall_at_1": round(best_r1, 4),
