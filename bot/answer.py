@@ -24,7 +24,6 @@ RELATED_MARGIN = 0.012  # a further citation scores this close to the best one, 
 # The best passage must beat the article's own headline by this much, i.e. answer something the
 # article is not merely "about" (chosen on the seed article's questions, eval/questions/seed.jsonl)
 MIN_GAP_OVER_HEADLINE = 0.02
-MIN_SCORE = 0.70
 NAME_MATCH = 0.915  # cosine of two names in different languages ("Germany" ~ "Allemagne")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
@@ -135,8 +134,6 @@ class Answerer:
         return Selection(probability, ranked, chosen)
 
     def _relevant(self, question: str, top: Hit, hits: list[Hit]) -> bool:
-        if top.dense < MIN_SCORE:
-            return False
         if top.passage.paragraph == 0:
             # the headline only answers when it beats every sentence of its own article
             runner_up = max((h.dense for h in hits if h.passage.paragraph > 0
