@@ -212,6 +212,12 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def by_score(candidates: list[Candidate], rows: np.ndarray, scores: np.ndarray) -> list[Ranked]:
+    """The candidates with their FEATURES rows and ranker scores, best first."""
+    order = np.argsort(-scores, kind="stable")
+    return [Ranked(candidates[i].hit, float(scores[i]), rows[i]) for i in order]
+
+
 class LearnedFilesMissing(RuntimeError):
     pass
 
@@ -247,9 +253,7 @@ class Ranker:
     def rank(self, q: QuestionTerms, candidates: list[Candidate],
              articles: dict[str, str]) -> list[Ranked]:
         rows = features(q, candidates, articles)
-        scores = self.scores(rows)
-        order = np.argsort(-scores, kind="stable")
-        return [Ranked(candidates[i].hit, float(scores[i]), rows[i]) for i in order]
+        return by_score(candidates, rows, self.scores(rows))
 
     def answer_probability(self, ranked: list[Ranked]) -> float:
         """Calibrated probability that the best candidate answers the question."""
@@ -267,7 +271,6 @@ _TOP_FEATURES = ("dense", "relevance", "over_headline", "stem_coverage", "trigra
                  "article_key_term_coverage", "article_countries_missing", "same_language")
 DECISION_FEATURES = ("top", "logit_top", "margin", "second_article_margin", "articles",
                      *_TOP_FEATURES, "count_unmet", "price_unmet", "date_unmet")
-_COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
 def decision_features(ranked: list[Ranked]) -> list[float]:
@@ -277,7 +280,7 @@ def decision_features(ranked: list[Ranked]) -> list[float]:
                           if r.hit.passage.article_id != top.hit.passage.article_id), 0.0)
     p = min(max(top.score, 1e-6), 1 - 1e-6)
     articles = len({r.hit.passage.article_id for r in ranked})
-    row = {name: float(top.row[_COLUMN[name]]) for name in FEATURES}
+    row = dict(zip(FEATURES, map(float, top.row), strict=True))
     return [top.score, math.log(p / (1 - p)), top.score - second, top.score - other_article,
             math.log(articles), *(row[name] for name in _TOP_FEATURES),
             row["asks_count"] * (1 - row["has_number"]),

@@ -46,6 +46,7 @@ from index.rank import (  # noqa: E402
     RANKER_FILE,
     QuestionTerms,
     Ranked,
+    by_score,
     decision_features,
     decision_probability,
     features,
@@ -136,9 +137,7 @@ def fit_ranker(samples: list[Sample], params: dict):
 def ranked(sample: Sample, booster) -> list[Ranked]:
     if not len(sample.rows):
         return []
-    scores = booster.predict(sample.rows, num_threads=1)
-    order = np.argsort(-scores, kind="stable")
-    return [Ranked(sample.candidates[i].hit, float(scores[i]), sample.rows[i]) for i in order]
+    return by_score(sample.candidates, sample.rows, booster.predict(sample.rows, num_threads=1))
 
 
 def first_is_gold(sample: Sample, order: list[Ranked]) -> bool:
@@ -309,10 +308,12 @@ def main(argv: list[str] | None = None) -> int:
             best_params, best_r1, best_booster = params, r1, booster
     decision = fit_decision(train, best_params)
     # the target is a reader's, among many articles: the threshold is chosen there
-    rows = curve(outcomes(dev_bank, best_booster, decision))
+    bank_points = outcomes(dev_bank, best_booster, decision)
+    alone_points = outcomes(dev_alone, best_booster, decision)
+    rows = curve(bank_points)
     chosen = choose_threshold(rows)
-    alone_rows = curve(outcomes(dev_alone, best_booster, decision))
-    veto = choose_veto(outcomes(dev, best_booster, decision))
+    alone_rows = curve(alone_points)
+    veto = choose_veto(bank_points + alone_points)
     in_own_article = next(r for r in alone_rows if r["threshold"] == chosen["threshold"])
     decision.update({
         "threshold": chosen["threshold"],
