@@ -142,7 +142,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{'+'.join(args.split)}: {len(questions)} questions about "
               f"{sum(s in args.split for s in bank.splits.values())} articles, "
               f"among all {len(bank.article_files)} (percent)")
-        print("\nthe bot's answers (learned ranker, answer checks, the decision's veto):")
+        print("\nthe bot's answers (learned ranker, answer checks, the decision's veto and "
+              "sure answers):")
         print(format_table(report["answers"]))
         print("\nthe calibrated decision alone (threshold chosen on dev):")
         print(format_table(report["calibrated_decision"]))

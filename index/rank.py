@@ -242,6 +242,8 @@ class Ranker:
         # under this probability the best candidate is nearly never an answer: no check can
         # make it one
         self.veto = float(self.decision["veto_below"])
+        # from this probability the best candidate is answered even when an answer check refuses it
+        self.sure = float(self.decision["answer_above"])
         # another article's best sentence is cited too from this ranker score
         self.extra_score = float(self.decision["extra_citation_score"])
 

@@ -149,8 +149,7 @@ def examples_answerer(tmp_path_factory, embedder):
 
 
 @pytest.mark.parametrize("question, quoted", [
-    pytest.param("Combien de générateurs ont été livrés à Odessa ?", "412 générateurs",
-                 marks=OPEN),
+    ("Combien de générateurs ont été livrés à Odessa ?", "412 générateurs"),
     pytest.param("How much did Norway pay?", "4.5 million euros", marks=OPEN),
     ("How much did the Norway package cost?", "4.5 million euros"),
     ("How much did the package cost?", "4.5 million euros"),

@@ -33,7 +33,7 @@ def test_the_committed_learned_files_load_and_match_their_schema():
     assert tuple(decision["features"]) == DECISION_FEATURES
     assert len(decision["coef"]) == len(DECISION_FEATURES)
     assert 0 < ranker.threshold < 1 and 0 < ranker.extra_score <= 1
-    assert 0 <= ranker.veto < ranker.threshold
+    assert 0 <= ranker.veto < ranker.threshold and ranker.veto < ranker.sure <= 1
     # the threshold is the one chosen on dev, and its curve is written beside it
     assert decision["chosen_on_dev"]["threshold"] == ranker.threshold
     assert any(row["threshold"] == ranker.threshold for row in decision["dev_curve"])
