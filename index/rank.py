@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,15 +98,22 @@ class QuestionTerms:
         )
 
 
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> tuple[str, frozenset[str]]:
+    """A word's five-letter stem and character trigrams, in Latin letters (once per word: a
+    large corpus repeats its words, and the ranker reads whole articles)."""
+    f = text.latin_folded(word)
+    return f[:5], frozenset(f[i:i + 3] for i in range(len(f) - 2))
+
+
 def _stem(word: str) -> str:
-    return text.latin_folded(word)[:5]
+    return _word(word)[0]
 
 
 def _trigrams(words: list[str]) -> set[str]:
-    grams = set()
+    grams: set[str] = set()
     for w in words:
-        f = text.latin_folded(w)
-        grams.update(f[i:i + 3] for i in range(len(f) - 2))
+        grams |= _word(w)[1]
     return grams
 
 
@@ -115,30 +123,44 @@ def _digits(word: str) -> str:
 
 @dataclass(frozen=True)
 class _Facts:
-    """What the features need of a text, computed once per text."""
+    """What the features need of a text (a sentence with its headline, or a whole article),
+    computed once per text."""
 
     stems: frozenset[str]
     trigrams: frozenset[str]
     countries: frozenset[str]
     digits: str  # the text's digits, thousands separators removed, other characters blanked
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a sentence holds beside its words."""
+
     words: int
     has_number: bool
     has_money: bool
     has_date: bool
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 @lru_cache(maxsize=50_000)
-def _facts(sentence: str, title: str = "") -> _Facts:
-    """the sentence's facts; its stems, trigrams and countries include the headline's"""
-    ws = text.words(f"{title} {sentence}")
+def _facts(body: str, title: str = "") -> _Facts:
+    """the text's facts; its stems, trigrams and countries include the headline's"""
+    ws = set(text.words(f"{title} {body}"))
     codes: set[str] = set()
     for w in ws:
         codes |= text.countries(w)
-    compact = sentence.replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+    compact = body.replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
     return _Facts(frozenset(_stem(w) for w in ws), frozenset(_trigrams(ws)), frozenset(codes),
-                  "".join(c if c.isdigit() else " " for c in compact),
-                  len(text.words(sentence)), text.has_number(sentence), text.has_money(sentence),
-                  text.has_date(sentence))
+                  _NOT_DIGIT.sub(" ", compact))
+
+
+@lru_cache(maxsize=50_000)
+def _shape(sentence: str) -> _Shape:
+    return _Shape(len(text.words(sentence)), text.has_number(sentence),
+                  text.has_money(sentence), text.has_date(sentence))
 
 
 def _mentioned(term: str, facts: _Facts) -> bool:
@@ -174,6 +196,7 @@ def features(q: QuestionTerms, candidates: list[Candidate],
     for i, c in enumerate(candidates):
         p = c.hit.passage
         f = _facts(p.text, p.title)
+        shape = _shape(p.text)
         a = _facts(articles.get(p.article_id, p.text))
         present = sum(_mentioned(t, f) for t in q.key_terms)
         a_present = sum(_mentioned(t, a) for t in q.key_terms)
@@ -185,15 +208,15 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             c.headline_dense, c.hit.dense - c.headline_dense,
             c.hit.relevance - article_best[p.article_id], article_rank[p.article_id],
             article_count[p.article_id],
-            math.log1p(f.words), math.log1p(len(q.stems)),
+            math.log1p(shape.words), math.log1p(len(q.stems)),
             len(q.stems & f.stems) / max(1, len(q.stems)),
             len(q.trigrams & f.trigrams) / max(1, len(q.trigrams)),
             len(q.key_terms), len(q.key_terms) - present,
             present / len(q.key_terms) if q.key_terms else 1.0,
             len(q.countries), len(q.countries - f.countries), len(f.countries),
-            float(q.asks_count), float(f.has_number),
-            float(q.asks_price), float(f.has_money),
-            float(q.asks_when), float(f.has_date),
+            float(q.asks_count), float(shape.has_number),
+            float(q.asks_price), float(shape.has_money),
+            float(q.asks_when), float(shape.has_date),
             float(p.language == q.language),
             sum(d not in f.digits for d in q.digits),
             c.hubness,
