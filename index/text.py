@@ -77,6 +77,8 @@ def is_number_word(word: str) -> bool:
 
 def fold(word: str) -> str:
     """Lower case without diacritics: 'Électricité' → 'electricite'."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -261,4 +263,6 @@ def latin(word: str) -> str:
 
 def latin_folded(text: str) -> str:
     """Lower case, no diacritics, Cyrillic in Latin letters: what the trigram index holds."""
+    if text.isascii():
+        return text.lower()
     return latin(fold(text))
