@@ -117,6 +117,7 @@ def _trigrams(words: list[str]) -> set[str]:
     return grams
 
 
+@lru_cache(maxsize=50_000)
 def _digits(word: str) -> str:
     return "".join(c for c in word if c.isdigit())
 

@@ -63,7 +63,10 @@ CREATE TABLE IF NOT EXISTS passages (
     paragraph INTEGER NOT NULL, sentence INTEGER NOT NULL, text TEXT NOT NULL,
     context TEXT NOT NULL, vector BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
+-- by article, then paragraph: an article's headline (paragraph 0) is found without reading
+-- its other passages
+CREATE INDEX IF NOT EXISTS passages_article_paragraph ON passages(article_id, paragraph);
+DROP INDEX IF EXISTS passages_article;
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, tokenize = 'unicode61 remove_diacritics 2'
 );
