@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,7 +111,7 @@ def _stem(word: str) -> str:
     return _word(word)[0]
 
 
-def _trigrams(words: list[str]) -> set[str]:
+def _trigrams(words: Iterable[str]) -> set[str]:
     grams: set[str] = set()
     for w in words:
         grams |= _word(w)[1]

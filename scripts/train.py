@@ -10,9 +10,10 @@ question bank (eval/), deterministically.
 3. The decision (logistic regression on the best candidate's scores and what it lacks of the
    question) is fitted on out-of-fold ranker scores of the train questions (folds by article),
    and its threshold is chosen on dev among all articles for the target below; the curve it
-   came from is written beside it. So is the probability under which the best candidate is
+   came from is written beside it. So are the probability under which the best candidate is
    nearly never right (1 in 10 on dev): under it the bot says "I don't know" whatever its answer
-   checks say.
+   checks say, and the one from which it is right at least 4 in 5 times: from it the bot answers
+   whatever its checks say.
 
 Test articles choose nothing here: `aidbot eval --split test` reports them.
 """
