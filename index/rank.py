@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -144,9 +143,6 @@ class _Shape:
     has_date: bool
 
 
-_NOT_DIGIT = re.compile(r"\D")
-
-
 @lru_cache(maxsize=50_000)
 def _facts(body: str, title: str = "") -> _Facts:
     """the text's facts; its stems, trigrams and countries include the headline's"""
@@ -156,7 +152,7 @@ def _facts(body: str, title: str = "") -> _Facts:
         codes |= text.countries(w)
     compact = body.replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
     return _Facts(frozenset(_stem(w) for w in ws), frozenset(_trigrams(ws)), frozenset(codes),
-                  _NOT_DIGIT.sub(" ", compact))
+                  "".join(c if c.isdigit() else " " for c in compact))
 
 
 @lru_cache(maxsize=50_000)
