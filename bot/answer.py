@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -17,6 +18,8 @@ from index.rank import Ranked
 from index.search import Hit
 
 from . import messages, render
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000  # longer questions are read up to here
 MAX_CITATIONS = 3
@@ -85,6 +88,21 @@ class Answerer:
         self.kb = kb
         self._names: OrderedDict[str, np.ndarray] = OrderedDict()
         self._names_lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load now what the first answers would wait for (the model, the ranker, the
+        articles' facts, the CLDR tables): a running bot does it in the background."""
+        self.kb.warm_up()
+        render.load_tables()
+
+    def warm_up_in_background(self) -> None:
+        def run() -> None:
+            try:
+                self.warm_up()
+            except Exception:  # the first question loads what is missing, and reports it
+                log.debug("warm-up stopped", exc_info=True)
+
+        threading.Thread(target=run, name="aidbot-warm-up", daemon=True).start()
 
     def ask(self, question: str, language: str | None = None) -> Answer:
         """language: a hint such as Telegram's language_code ("en", "fr", "uk", "de-DE")."""

@@ -154,6 +154,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     answerer = open_answerer(settings)
+    answerer.warm_up_in_background()
     articles = len(answerer.kb.articles())
     print(f"aidbot: ask about international aid to Ukraine ({articles} articles). "
           "An empty line or Ctrl-D quits.")

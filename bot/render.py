@@ -152,6 +152,12 @@ def _is_verb(word: str, found: list[str], asked_in: str, romance: bool) -> bool:
             and any(w.endswith("s") for w in found))
 
 
+def load_tables() -> None:
+    """Read the number, currency, unit and country tables now rather than at a first answer."""
+    for table in (_number_words, _scale_stems, _currency_names, _country_stems, _unit_names):
+        table()
+
+
 # ---- numbers ------------------------------------------------------------------------------------
 
 @cache

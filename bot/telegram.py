@@ -826,7 +826,9 @@ def run_bot(settings: Settings) -> int:
         log.info("loading the index from %s and the model", settings.index_dir)
         kb = KnowledgeBase.open(settings.corpus_dir, settings.index_dir, model=settings.model,
                                 models_dir=settings.models_dir)
-        application = build_application(settings, kb, Answerer(kb))
+        answerer = Answerer(kb)
+        answerer.warm_up_in_background()
+        application = build_application(settings, kb, answerer)
         code = asyncio.run(serve(application, settings))
     except KeyboardInterrupt:
         code = 0

@@ -20,7 +20,7 @@ from .articles import Article
 from .embeddings import Embedder
 from .faults import crash_point
 from .passages import split_article
-from .rank import Candidate, QuestionTerms, Ranked, Ranker
+from .rank import Candidate, QuestionTerms, Ranked, Ranker, prepare_articles
 from .search import Hit, cosine_scores, match_expression, rank_hits, trigram_expression
 from .store import NewPassage, Store, StoredArticle, suits
 
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 CANDIDATES = 100  # from each channel
 DENSE_POOL = 400  # nearest by raw cosine, of which the CANDIDATES most relevant are kept
 RANKED_CANDIDATES = 100  # fused, for the ranker
+# whole articles whose facts a start-up computes ahead of questions: about 50-100 KB each
+WARM_UP_ARTICLES = 2_000
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,14 @@ class KnowledgeBase:
                 self._texts.update(fresh)
         with self._swap:
             return {a: self._texts[a] for a in article_ids if a in self._texts}
+
+    def warm_up(self) -> None:
+        """Load what the first questions would otherwise wait for: the model, the ranker, and
+        the facts the ranker reads in whole articles (of the first WARM_UP_ARTICLES)."""
+        self.embedder.load()
+        self.rank("warm up")
+        ids = [a.id for a in self.store.articles()][:WARM_UP_ARTICLES]
+        prepare_articles(self._article_texts(set(ids)).values())
 
     def headline_score(self, question: str, article_id: str) -> float:
         """Similarity of the question to the article's headline passage, on the same scale as

@@ -155,6 +155,12 @@ def _facts(body: str, title: str = "") -> _Facts:
                   "".join(c if c.isdigit() else " " for c in compact))
 
 
+def prepare_articles(texts: Iterable[str]) -> None:
+    """Compute the facts of whole articles now, rather than while a question waits."""
+    for body in texts:
+        _facts(body)
+
+
 @lru_cache(maxsize=50_000)
 def _shape(sentence: str) -> _Shape:
     return _Shape(len(text.words(sentence)), text.has_number(sentence),

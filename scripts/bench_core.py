@@ -91,6 +91,7 @@ def distinct_questions(count: int) -> list[str]:
 
 
 def latency(answerer: Answerer, asks: int = 200) -> dict:
+    answerer.warm_up()  # what a running bot does at start, in the background
     for q in ("warm up", "réchauffer"):
         answerer.ask(q)
     times = []

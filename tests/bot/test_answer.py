@@ -226,3 +226,20 @@ def test_an_empty_question_is_prompted_in_the_users_telegram_language(seed_answe
                                                                       expected):
     answer = seed_answerer.ask("???", hint)
     assert not answer.found and answer.text == expected
+
+
+def test_a_warmed_up_bot_has_its_articles_facts_ready_and_answers_the_same(mixed_answerer):
+    from index import rank
+
+    cold = mixed_answerer.ask("how many laptops were sent?").text
+    rank._facts.cache_clear()  # as in a new process
+    mixed_answerer.warm_up()
+    kb = mixed_answerer.kb
+    bodies = kb.store.article_texts({a.id for a in kb.articles()}).values()
+    before = rank._facts.cache_info()
+    for body in bodies:
+        rank._facts(body)
+    after = rank._facts.cache_info()
+    assert len(bodies) == 8
+    assert after.misses == before.misses and after.hits == before.hits + 8
+    assert mixed_answerer.ask("how many laptops were sent?").text == cold
