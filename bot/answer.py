@@ -86,8 +86,8 @@ def reply_language(question: str, hint: str | None = None) -> str:
 class Answerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._names: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._names_lock = threading.Lock()
+        self._short_texts: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._short_texts_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load now what the first answers would wait for (the model, the ranker, the
@@ -186,28 +186,29 @@ class Answerer:
         names = [w for w in text_words if w[:1].isupper() and len(w) > 2]
         if not names:
             return False
-        vectors = self._name_vectors([term] + names)
+        vectors = self._short_text_vectors([term] + names)
         return bool((vectors[1:] @ vectors[0]).max() >= NAME_MATCH)
 
-    def _name_vectors(self, names: list[str]) -> np.ndarray:
-        with self._names_lock:
-            missing = [n for n in dict.fromkeys(names) if n not in self._names]
+    def _short_text_vectors(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of names and counted things, kept: the same few recur in answers."""
+        with self._short_texts_lock:
+            missing = [n for n in dict.fromkeys(texts) if n not in self._short_texts]
         if missing:
             fresh = self.kb.embedder.queries(missing)
-            with self._names_lock:
-                for name, vec in zip(missing, fresh, strict=True):
-                    self._names[name] = vec
-                while len(self._names) > 20_000:
-                    self._names.popitem(last=False)
-        with self._names_lock:
-            return np.vstack([self._names[n] for n in names])
+            with self._short_texts_lock:
+                for short, vec in zip(missing, fresh, strict=True):
+                    self._short_texts[short] = vec
+                while len(self._short_texts) > 20_000:
+                    self._short_texts.popitem(last=False)
+        with self._short_texts_lock:
+            return np.vstack([self._short_texts[n] for n in texts])
 
     # ---- composing -----------------------------------------------------------------------
     def _compose(self, question: str, asked: str, citations: list[Citation],
                  lang: str) -> Answer:
         """The lead says the fact of [1] in the reply language; a further citation is shown
         only when it gives such a fact too, the rest are pointed at (the Sources button)."""
-        match = _thing_matcher(self.kb.embedder.queries)
+        match = _thing_matcher(self._short_text_vectors)
         facts: list[str | None] = []
         for c in citations:
             fact = render.render(asked, c.quote, languages.detect(c.quote), lang, match)
