@@ -194,7 +194,9 @@ class Answerer:
         with self._short_texts_lock:
             missing = [n for n in dict.fromkeys(texts) if n not in self._short_texts]
         if missing:
-            fresh = self.kb.embedder.queries(missing)
+            # one at a time: the int8 encoder's vectors shift slightly with a batch's other
+            # texts, and a check must not depend on what was asked before
+            fresh = [self.kb.embedder.queries([t])[0] for t in missing]
             with self._short_texts_lock:
                 for short, vec in zip(missing, fresh, strict=True):
                     self._short_texts[short] = vec

@@ -1,6 +1,7 @@
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.answer import Answerer
@@ -243,3 +244,10 @@ def test_a_warmed_up_bot_has_its_articles_facts_ready_and_answers_the_same(mixed
     assert len(bodies) == 8
     assert after.misses == before.misses and after.hits == before.hits + 8
     assert mixed_answerer.ask("how many laptops were sent?").text == cold
+
+
+def test_a_names_vector_does_not_depend_on_what_was_asked_before(kb):
+    first, second = Answerer(kb), Answerer(kb)
+    together = first._short_text_vectors(["ordinateurs portables", "ноутбуків"])[1]
+    alone = second._short_text_vectors(["ноутбуків"])[0]
+    assert np.array_equal(together, alone)
