@@ -368,8 +368,8 @@ class KnowledgeBase:
 
     def warm_up(self) -> None:
         """Load what the first questions would otherwise wait for: the model, the ranker, and
-        the facts the ranker reads in whole articles (of the first WARM_UP_ARTICLES)."""
-        self.embedder.load()
+        the facts the ranker reads in whole articles (of the first WARM_UP_ARTICLES). A
+        question's search embeds it, which loads the model."""
         self.rank("warm up")
         ids = [a.id for a in self.store.articles()][:WARM_UP_ARTICLES]
         prepare_articles(self._article_texts(set(ids)).values())
