@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 CANDIDATES = 100  # from each channel
 DENSE_POOL = 400  # nearest by raw cosine, of which the CANDIDATES most relevant are kept
 RANKED_CANDIDATES = 100  # fused, for the ranker
-# whole articles whose facts a start-up computes ahead of questions: about 50-100 KB each
+# whole articles whose facts a start-up computes ahead of questions (about 5 KB each)
 WARM_UP_ARTICLES = 2_000
 
 

@@ -99,21 +99,21 @@ class QuestionTerms:
 
 
 @lru_cache(maxsize=200_000)
-def _word(word: str) -> tuple[str, frozenset[str]]:
-    """A word's five-letter stem and character trigrams, in Latin letters (once per word: a
-    large corpus repeats its words, and the ranker reads whole articles)."""
-    f = text.latin_folded(word)
-    return f[:5], frozenset(f[i:i + 3] for i in range(len(f) - 2))
+def _folded(word: str) -> str:
+    """A word in Latin letters (once per word: a large corpus repeats its words, and the
+    ranker reads whole articles)."""
+    return text.latin_folded(word)
 
 
 def _stem(word: str) -> str:
-    return _word(word)[0]
+    return _folded(word)[:5]
 
 
 def _trigrams(words: Iterable[str]) -> set[str]:
     grams: set[str] = set()
     for w in words:
-        grams |= _word(w)[1]
+        f = _folded(w)
+        grams.update(f[i:i + 3] for i in range(len(f) - 2))
     return grams
 
 
@@ -127,10 +127,21 @@ class _Facts:
     """What the features need of a text (a sentence with its headline, or a whole article),
     computed once per text."""
 
-    stems: frozenset[str]
-    trigrams: frozenset[str]
+    # the text's distinct words in Latin letters, each between spaces: a word's stem or
+    # trigram is found in it as in a set of them, in a fraction of the memory
+    folded: str
     countries: frozenset[str]
-    digits: str  # the text's digits, thousands separators removed, other characters blanked
+    digits: str  # the text's runs of digits, thousands separators removed, a space between
+
+    def has_stem(self, stem: str) -> bool:
+        """a word begins with the stem, or is it (a word of fewer than five letters)"""
+        return f" {stem}{' ' if len(stem) < 5 else ''}" in self.folded
+
+    def stems_in(self, stems: frozenset[str]) -> int:
+        return sum(self.has_stem(s) for s in stems)
+
+    def trigrams_in(self, trigrams: frozenset[str]) -> int:
+        return sum(t in self.folded for t in trigrams)
 
 
 @dataclass(frozen=True)
@@ -143,22 +154,27 @@ class _Shape:
     has_date: bool
 
 
-@lru_cache(maxsize=50_000)
-def _facts(body: str, title: str = "") -> _Facts:
+def _text_facts(body: str, title: str = "") -> _Facts:
     """the text's facts; its stems, trigrams and countries include the headline's"""
     ws = set(text.words(f"{title} {body}"))
     codes: set[str] = set()
     for w in ws:
         codes |= text.countries(w)
     compact = body.replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
-    return _Facts(frozenset(_stem(w) for w in ws), frozenset(_trigrams(ws)), frozenset(codes),
-                  "".join(c if c.isdigit() else " " for c in compact))
+    digits = "".join(c if c.isdigit() else " " for c in compact)
+    return _Facts(f" {' '.join(_folded(w) for w in ws)} ", frozenset(codes),
+                  " ".join(digits.split()))
+
+
+# a sentence's facts (with its headline's) take about 1 KB, a whole article's about 5 KB
+_facts = lru_cache(maxsize=50_000)(_text_facts)
+_article_facts = lru_cache(maxsize=20_000)(_text_facts)
 
 
 def prepare_articles(texts: Iterable[str]) -> None:
     """Compute the facts of whole articles now, rather than while a question waits."""
     for body in texts:
-        _facts(body)
+        _article_facts(body)
 
 
 @lru_cache(maxsize=50_000)
@@ -176,7 +192,7 @@ def _mentioned(term: str, facts: _Facts) -> bool:
     figure = _digits(term)
     if figure:
         return figure in facts.digits
-    return _stem(term) in facts.stems
+    return facts.has_stem(_stem(term))
 
 
 def features(q: QuestionTerms, candidates: list[Candidate],
@@ -201,7 +217,7 @@ def features(q: QuestionTerms, candidates: list[Candidate],
         p = c.hit.passage
         f = _facts(p.text, p.title)
         shape = _shape(p.text)
-        a = _facts(articles.get(p.article_id, p.text))
+        a = _article_facts(articles.get(p.article_id, p.text))
         present = sum(_mentioned(t, f) for t in q.key_terms)
         a_present = sum(_mentioned(t, a) for t in q.key_terms)
         rows.append((
@@ -213,8 +229,8 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             c.hit.relevance - article_best[p.article_id], article_rank[p.article_id],
             article_count[p.article_id],
             math.log1p(shape.words), math.log1p(len(q.stems)),
-            len(q.stems & f.stems) / max(1, len(q.stems)),
-            len(q.trigrams & f.trigrams) / max(1, len(q.trigrams)),
+            f.stems_in(q.stems) / max(1, len(q.stems)),
+            f.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
             len(q.key_terms), len(q.key_terms) - present,
             present / len(q.key_terms) if q.key_terms else 1.0,
             len(q.countries), len(q.countries - f.countries), len(f.countries),
@@ -224,8 +240,8 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             float(p.language == q.language),
             sum(d not in f.digits for d in q.digits),
             c.hubness,
-            len(q.stems & a.stems) / max(1, len(q.stems)),
-            len(q.trigrams & a.trigrams) / max(1, len(q.trigrams)),
+            a.stems_in(q.stems) / max(1, len(q.stems)),
+            a.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
             a_present / len(q.key_terms) if q.key_terms else 1.0,
             len(q.countries - a.countries), sum(d not in a.digits for d in q.digits),
         ))

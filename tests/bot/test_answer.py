@@ -233,17 +233,22 @@ def test_a_warmed_up_bot_has_its_articles_facts_ready_and_answers_the_same(mixed
     from index import rank
 
     cold = mixed_answerer.ask("how many laptops were sent?").text
-    rank._facts.cache_clear()  # as in a new process
+    rank._article_facts.cache_clear()  # as in a new process
     mixed_answerer.warm_up()
     kb = mixed_answerer.kb
     bodies = kb.store.article_texts({a.id for a in kb.articles()}).values()
-    before = rank._facts.cache_info()
+    before = rank._article_facts.cache_info()
     for body in bodies:
-        rank._facts(body)
-    after = rank._facts.cache_info()
+        rank._article_facts(body)
+    after = rank._article_facts.cache_info()
     assert len(bodies) == 8
     assert after.misses == before.misses and after.hits == before.hits + 8
     assert mixed_answerer.ask("how many laptops were sent?").text == cold
+    # the ranker reads the facts the warm-up prepared: a new question computes none
+    answered = rank._article_facts.cache_info()
+    mixed_answerer.ask("Скільки зарядних станцій передали?")
+    assert rank._article_facts.cache_info().misses == answered.misses
+    assert rank._article_facts.cache_info().hits > answered.hits
 
 
 def test_a_names_vector_does_not_depend_on_what_was_asked_before(kb):

@@ -111,3 +111,25 @@ def test_training_is_deterministic():
     first = train.fit_ranker(samples, params).model_to_string()
     second = train.fit_ranker(samples, params).model_to_string()
     assert first == second
+
+
+@pytest.mark.parametrize("body", [
+    "Les leaders de cette coalition sont l’Estonie et le Luxembourg.",
+    "Латвія передала 1 000 роутерів, а ЗСУ отримали їх у 2025 році.",
+    "Norway paid for 25 units; each one cleans 12,000 litres an hour.",
+])
+def test_a_texts_facts_find_a_stem_or_trigram_exactly_where_one_of_its_words_has_it(body):
+    """The facts keep the text's words in Latin letters, not sets of their stems and trigrams:
+    looking them up must give what the sets would."""
+    from index import rank
+
+    facts = rank._text_facts(body, "Aid to Ukraine")
+    words = {rank._folded(w) for w in rank.text.words(f"Aid to Ukraine {body}")}
+    stems = {w[:5] for w in words}
+    trigrams = {w[i:i + 3] for w in words for i in range(len(w) - 2)}
+    probes = stems | trigrams | {w[:4] for w in words} | {w[1:4] for w in words} \
+        | {"aid", "ukrai", "ukr", "lux", "xyz", "zzzzz", "ro", "to"}
+    for probe in sorted(p for p in probes if p):
+        assert facts.has_stem(probe) == (probe in stems), probe
+        if len(probe) == 3:
+            assert facts.trigrams_in(frozenset([probe])) == (probe in trigrams), probe
