@@ -40,6 +40,8 @@ FEATURES = (
     # the whole article: does it speak of what the question names, anywhere?
     "article_stem_coverage", "article_trigram_coverage", "article_key_term_coverage",
     "article_countries_missing", "article_digits_missing",
+    # the question's stems weighted by how few candidates have them: one they all share says little
+    "rare_stem_coverage",
 )
 
 
@@ -212,10 +214,14 @@ def features(q: QuestionTerms, candidates: list[Candidate],
         article_count[aid] = article_count.get(aid, 0) + 1
     article_order = sorted(article_best, key=article_best.get, reverse=True)
     article_rank = {aid: i + 1 for i, aid in enumerate(article_order)}
+    facts = [_facts(c.hit.passage.text, c.hit.passage.title) for c in candidates]
+    weight = {s: math.log((len(candidates) + 1) / (1 + sum(f.has_stem(s) for f in facts)))
+              for s in q.stems}
+    total = sum(weight.values()) or 1.0
     rows = []
     for i, c in enumerate(candidates):
         p = c.hit.passage
-        f = _facts(p.text, p.title)
+        f = facts[i]
         shape = _shape(p.text)
         a = _article_facts(articles.get(p.article_id, p.text))
         present = sum(_mentioned(t, f) for t in q.key_terms)
@@ -244,6 +250,7 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             a.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
             a_present / len(q.key_terms) if q.key_terms else 1.0,
             len(q.countries - a.countries), sum(d not in a.digits for d in q.digits),
+            sum(w for s, w in weight.items() if f.has_stem(s)) / total,
         ))
     return np.asarray(rows, dtype=np.float32)
 

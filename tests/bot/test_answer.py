@@ -157,7 +157,7 @@ def examples_answerer(tmp_path_factory, embedder):
     ("Combien a coûté le paquet norvégien ?", "4.5 million euros"),
     ("Скільки роутерів передала Латвія?", "1 000 routeurs"),
     pytest.param("Which country donated the routers?", "1 000 routeurs", marks=OPEN),
-    pytest.param("Who leads the IT coalition?", "Les leaders de cette coalition", marks=OPEN),
+    ("Who leads the IT coalition?", "Les leaders de cette coalition"),
 ])
 def test_the_reported_questions_are_answered_right(examples_answerer, question, quoted):
     answer = examples_answerer.ask(question)
