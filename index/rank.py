@@ -215,9 +215,12 @@ def features(q: QuestionTerms, candidates: list[Candidate],
     article_order = sorted(article_best, key=article_best.get, reverse=True)
     article_rank = {aid: i + 1 for i, aid in enumerate(article_order)}
     facts = [_facts(c.hit.passage.text, c.hit.passage.title) for c in candidates]
-    weight = {s: math.log((len(candidates) + 1) / (1 + sum(f.has_stem(s) for f in facts)))
-              for s in q.stems}
-    total = sum(weight.values()) or 1.0
+    stems = tuple(q.stems)
+    # which of the question's stems each candidate has, looked up once for both coverages
+    has = np.array([[f.has_stem(s) for s in stems] for f in facts], dtype=bool)
+    has = has.reshape(len(candidates), len(stems))
+    weight = [math.log((len(candidates) + 1) / (1 + int(n))) for n in has.sum(axis=0)]
+    total = sum(weight) or 1.0
     rows = []
     for i, c in enumerate(candidates):
         p = c.hit.passage
@@ -235,7 +238,7 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             c.hit.relevance - article_best[p.article_id], article_rank[p.article_id],
             article_count[p.article_id],
             math.log1p(shape.words), math.log1p(len(q.stems)),
-            f.stems_in(q.stems) / max(1, len(q.stems)),
+            int(has[i].sum()) / max(1, len(stems)),
             f.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
             len(q.key_terms), len(q.key_terms) - present,
             present / len(q.key_terms) if q.key_terms else 1.0,
@@ -250,7 +253,7 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             a.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
             a_present / len(q.key_terms) if q.key_terms else 1.0,
             len(q.countries - a.countries), sum(d not in a.digits for d in q.digits),
-            sum(w for s, w in weight.items() if f.has_stem(s)) / total,
+            sum(w for w, h in zip(weight, has[i], strict=True) if h) / total,
         ))
     return np.asarray(rows, dtype=np.float32)
 
