@@ -42,6 +42,15 @@ class Bank:
     def of_split(self, *splits: str) -> list[Question]:
         return [q for q in self.questions if q.split in splits]
 
+    def train_fold(self, article: str | None, question: str, folds: int) -> int:
+        """Which of `folds` parts of the train articles an article (or an off-topic question,
+        by its text) falls in: models fitted without a part score its questions as they would
+        score an unseen article's."""
+        if article is None:
+            return int(hashlib.sha256(question.encode("utf-8")).hexdigest()[:8], 16) % folds
+        train = sorted(a for a, split in self.splits.items() if split == "train")
+        return train.index(article) % folds
+
 
 def _split_of_unattached(question: str, weights: dict[str, float]) -> str:
     """Off-topic questions belong to no article: a stable hash spreads them like the articles."""

@@ -4,7 +4,10 @@ question bank (eval/), deterministically.
 1. Every question of the bank is searched twice: in a knowledge base of the whole bank (as a
    reader's question meets every article) and in one of its own article alone (as in a new
    install, which holds the seed article only; off-topic questions meet the seed article).
-   Each candidate gets its features (index/rank.py) and a label (does it answer?).
+   Each candidate gets its features (index/rank.py) and a label (does it answer?). The passage
+   model has learned from the train articles (make finetune), so it would score their
+   questions better than any new article's: a train question is searched with a fold model
+   instead, fine-tuned the same way without its half of the train articles.
 2. The ranker (LightGBM, pointwise) is fitted on the train articles' questions; its settings are
    chosen on dev.
 3. The decision (logistic regression on the best candidate's scores and what it lacks of the
@@ -36,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.bank import Bank, Question, load_bank  # noqa: E402
+from index import learned_weights  # noqa: E402
 from index.articles import read_corpus_file  # noqa: E402
 from index.embeddings import Embedder  # noqa: E402
 from index.knowledge import RANKED_CANDIDATES, KnowledgeBase  # noqa: E402
@@ -80,23 +84,49 @@ class Sample:
 SEED_ARTICLE = sorted(p.stem for p in (REPO / "corpus").glob("*.md"))[0]
 
 
-def search_all(bank: Bank, work: Path, k: int = RANKED_CANDIDATES) -> dict[str, list[list]]:
-    """setting → the candidates of every question of the bank, in order"""
-    embedder = Embedder(None, REPO / ".aidbot" / "models")
-    whole = open_index(bank.article_files, work / "bank", embedder)
-    alone = {path.stem: open_index([path], work / path.stem, embedder)
-             for path in bank.article_files}
+def search_all(bank: Bank, work: Path, fold_models: list[Path],
+               k: int = RANKED_CANDIDATES) -> dict[str, list[list]]:
+    """setting → the candidates of every question of the bank, in order. With fold models (the
+    passage model fine-tuned without one part of the train articles each), a train question is
+    searched with the one that has not seen its article, as the shipped model meets new ones."""
+    embedders = [Embedder(None, REPO / ".aidbot" / "models")]
+    embedders += [fold_embedder(path, REPO / ".aidbot" / "fold-models" / path.stem)
+                  for path in fold_models]
+    whole: dict[int, KnowledgeBase] = {}
+    alone: dict[tuple[int, str], KnowledgeBase] = {}
+    paths = {path.stem: path for path in bank.article_files}
     found: dict[str, list[list]] = {"bank": [], "alone": []}
     try:
         for n, q in enumerate(bank.questions, start=1):
-            found["bank"].append(whole.candidates(q.question, k))
-            found["alone"].append(alone[q.article or SEED_ARTICLE].candidates(q.question, k))
+            model = 0
+            if fold_models and q.split == "train":
+                model = 1 + bank.train_fold(q.article, q.question, len(fold_models))
+            if model not in whole:
+                whole[model] = open_index(bank.article_files, work / f"bank-{model}",
+                                          embedders[model])
+            home = q.article or SEED_ARTICLE
+            if (model, home) not in alone:
+                alone[model, home] = open_index([paths[home]], work / f"{home}-{model}",
+                                                embedders[model])
+            found["bank"].append(whole[model].candidates(q.question, k))
+            found["alone"].append(alone[model, home].candidates(q.question, k))
             if n % 200 == 0:
                 logging.info("searched %d of %d questions", n, len(bank.questions))
     finally:
-        for kb in (whole, *alone.values()):
+        for kb in (*whole.values(), *alone.values()):
             kb.close()
     return found
+
+
+def fold_embedder(deltas: Path, models_dir: Path) -> Embedder:
+    """The bundled model with a fold model's deltas instead of the committed ones, prepared in
+    its own folder."""
+    committed = learned_weights.LEARNED_FILE
+    learned_weights.LEARNED_FILE = deltas
+    try:
+        return Embedder(None, models_dir)
+    finally:
+        learned_weights.LEARNED_FILE = committed
 
 
 def collect(bank: Bank, found: dict[str, list[list]]) -> list[Sample]:
@@ -285,6 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", type=Path, default=None,
                         help="keep the searched candidates in this file and reuse them "
                              "(while working on features; the bank and model must not change)")
+    parser.add_argument("--fold-models", type=Path, nargs="*", default=[],
+                        help="the passage model's deltas fine-tuned without each part of the "
+                             "train articles, the k-th without part k (make finetune): the "
+                             "train questions' candidates come from the one that has not seen "
+                             "their article")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     bank = load_bank()
@@ -292,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         found = pickle.loads(args.candidates.read_bytes())
     else:
         with tempfile.TemporaryDirectory(prefix="aidbot-train-") as tmp:
-            found = search_all(bank, Path(tmp))
+            found = search_all(bank, Path(tmp), args.fold_models)
         if args.candidates:
             args.candidates.write_bytes(pickle.dumps(found))
     samples = collect(bank, found)

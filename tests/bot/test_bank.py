@@ -22,3 +22,16 @@ def test_the_bank_is_split_by_article_with_every_split_in_the_main_languages():
         assert all(langs[lang] >= 20 for lang in ("en", "fr", "uk")), (split, langs)
         # a question belongs to its article's split: no article's questions cross splits
         assert {bank.splits[q.article] for q in questions if q.article} == {split}
+
+
+def test_the_train_articles_fall_in_folds_that_split_them_by_article():
+    bank = load_bank()
+    train = sorted(a for a, split in bank.splits.items() if split == "train")
+    folds = Counter(bank.train_fold(a, "", 2) for a in train)
+    assert set(folds) == {0, 1} and abs(folds[0] - folds[1]) <= 1
+    # a question falls in its article's fold, whatever its words; off-topic ones spread by text
+    for q in bank.of_split("train"):
+        if q.article:
+            assert bank.train_fold(q.article, q.question, 2) == bank.train_fold(q.article, "", 2)
+    assert {bank.train_fold(None, q.question, 2) for q in bank.of_split("train")
+            if not q.article} == {0, 1}
