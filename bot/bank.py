@@ -47,14 +47,19 @@ class Bank:
         by its text) falls in: models fitted without a part score its questions as they would
         score an unseen article's."""
         if article is None:
-            return int(hashlib.sha256(question.encode("utf-8")).hexdigest()[:8], 16) % folds
+            return _text_hash(question) % folds
         train = sorted(a for a, split in self.splits.items() if split == "train")
         return train.index(article) % folds
 
 
+def _text_hash(question: str) -> int:
+    """A stable 32-bit hash of a question's text."""
+    return int(hashlib.sha256(question.encode("utf-8")).hexdigest()[:8], 16)
+
+
 def _split_of_unattached(question: str, weights: dict[str, float]) -> str:
     """Off-topic questions belong to no article: a stable hash spreads them like the articles."""
-    x = int(hashlib.sha256(question.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    x = _text_hash(question) / 0xFFFFFFFF
     total = 0.0
     for split in SPLITS:
         total += weights[split]

@@ -108,12 +108,16 @@ Passage = tuple[str, str]  # (sentence, sentence in context)
 Fold = tuple[int, int]  # (part of the train articles left out, or -1 for none; parts)
 
 
-def train_questions(bank: Bank, fold: Fold) -> list[Question]:
-    """The train questions, those of one part of the train articles left out when `fold` says
-    so (a model that scores that part as unseen, for the ranker's training features)."""
+def left_out(bank: Bank, article: str | None, question: str, fold: Fold) -> bool:
+    """Whether `fold` leaves this train article (or off-topic question) out: a model that scores
+    that part as unseen, for the ranker's training features."""
     part, folds = fold
-    return [q for q in bank.of_split("train")
-            if part < 0 or bank.train_fold(q.article, q.question, folds) != part]
+    return part >= 0 and bank.train_fold(article, question, folds) == part
+
+
+def train_questions(bank: Bank, fold: Fold) -> list[Question]:
+    """The train questions that `fold` does not leave out."""
+    return [q for q in bank.of_split("train") if not left_out(bank, q.article, q.question, fold)]
 
 
 def triplets(model, bank: Bank, passages, fold: Fold) -> list[tuple[str, Passage, Passage]]:
@@ -154,8 +158,7 @@ def short_texts(bank: Bank, fold: Fold) -> list[str]:
             found.add(thing)
     for path in bank.article_files:
         article = read_corpus_file(path)
-        if bank.splits.get(article.id) != "train" or (
-                fold[0] >= 0 and bank.train_fold(article.id, "", fold[1]) == fold[0]):
+        if bank.splits.get(article.id) != "train" or left_out(bank, article.id, "", fold):
             continue
         for p in split_article(article):
             words(p.text)
@@ -201,7 +204,8 @@ def train(model, data: list[tuple[str, Passage, Passage]], epochs: int, batch: i
     rng = random.Random(SEED)
     held = torch.from_numpy(encode(model, short, "query: ")) if keep else None
     short_order = list(range(len(short)))
-    rng.shuffle(short_order)
+    if keep:  # without the term, the questions' order is the one the term-less recipe had
+        rng.shuffle(short_order)
     step = 0
     for epoch in range(epochs):
         order = list(range(len(data)))
