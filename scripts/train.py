@@ -192,7 +192,7 @@ def decision_rows(samples: list[Sample], booster) -> tuple[np.ndarray, np.ndarra
     return np.asarray(x, dtype=np.float64), np.asarray(y)
 
 
-def fit_decision(train: list[Sample], params: dict, seed: int = SEED) -> dict:
+def fit_decision(train: list[Sample], params: dict, seed: int) -> dict:
     """Logistic regression on out-of-fold ranker scores (folds by article), so that it learns
     how far to trust the ranker on articles it has not seen."""
     from sklearn.linear_model import LogisticRegression
