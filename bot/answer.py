@@ -123,7 +123,7 @@ class Answerer:
     def select(self, question: str) -> Selection:
         """Candidates in the learned ranker's order (index/rank.py); the best one is cited when
         the calibrated decision is sure of it (Ranker.sure), or does not rule it out
-        (Ranker.veto) and it answers rather than shares the topic (it beats its article's
+        (Ranker.veto_for) and it answers rather than shares the topic (it beats its article's
         headline), and can (the names, figures, price, count or date the question depends on
         are in it). Further citations pass the same checks and are nearly as relevant, or are
         the best of another article and the ranker scores them as answering too. Nothing
@@ -132,7 +132,7 @@ class Answerer:
         probability = self.kb.ranker.answer_probability(ranked)
         hits = [r.hit for r in ranked]
         key_terms = list(terms.key_terms)
-        if not ranked or probability < self.kb.ranker.veto or not (
+        if not ranked or probability < self.kb.ranker.veto_for(ranked) or not (
                 probability >= self.kb.ranker.sure
                 or (self._relevant(question, hits[0], hits)
                     and self._can_answer(question, key_terms, hits[0]))):

@@ -5,7 +5,7 @@
 2. `apply_learned_weights(folder)` (learned_weights): fine-tuned deltas, when a learned file
    exists;
 3. an int8 dynamically quantised ONNX file beside it, exported by sentence-transformers' ONNX
-   backend with the quantisation configuration that suits this CPU;
+   backend, the same on every processor (QUANTISATION);
 4. the light tokenizer the ONNX path uses (light_tokenizer).
 
 prepared.json records the result. Its identity, stored in the index (which re-embeds the corpus
@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import os
-import platform
 import re
 import shutil
 import sys
@@ -42,6 +41,13 @@ _FORMAT = 3  # bump when what is prepared here changes
 # int8, the cosine to the float model is 0.9968 and 3 points of answer accuracy were lost on the
 # question bank; with these float it is 0.9992, for ~35 MB and ~40 % more time than all int8.
 FLOAT_MATMULS = re.compile(r"/layer\.(\d+/output|[0-3]/intermediate)/dense/MatMul$")
+# One quantisation on every processor, so that an index and the learned files (trained on its
+# vectors) mean the same everywhere: uint8 weights and activations, per channel (optimum's
+# "avx2" configuration). onnxruntime multiplies uint8 by uint8 exactly on every kernel; int8
+# weights, which the other configurations use, go through a saturating instruction on x86
+# processors without VNNI, and their vectors differ from those of VNNI processors by enough to
+# move answers across the decision's bounds.
+QUANTISATION = "avx2"
 _thread_lock = threading.Lock()
 
 
@@ -53,31 +59,10 @@ class PreparationFailed(RuntimeError):
 class PreparedModel:
     folder: Path  # the float sentence-transformers folder
     onnx_file: Path  # the int8 export beside it
-    quantisation: str  # "avx512_vnni", "avx512", "avx2" or "arm64"
+    quantisation: str  # QUANTISATION when it was prepared
     identity: str  # of the int8 model: what the index records
     float_identity: str  # of the float folder, for comparisons
     dimension: int
-
-
-def quantisation_config(cpuinfo: str | None = None, machine: str | None = None) -> str:
-    """The dynamic quantisation configuration for this CPU, from its /proc/cpuinfo flags."""
-    if (machine or platform.machine()).lower() in ("aarch64", "arm64"):
-        return "arm64"
-    if cpuinfo is None:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text(errors="replace")
-        except OSError:
-            cpuinfo = ""
-    flags: set[str] = set()
-    for line in cpuinfo.splitlines():
-        if line.startswith("flags"):
-            flags.update(line.partition(":")[2].split())
-    if "avx512_vnni" in flags:
-        return "avx512_vnni"
-    if "avx512f" in flags and "avx512bw" in flags:
-        return "avx512"
-    # also the safe choice without AVX2: onnxruntime runs these int8 operators on any x86 CPU
-    return "avx2"
 
 
 def prepared(models_dir: Path) -> PreparedModel | None:
@@ -87,7 +72,8 @@ def prepared(models_dir: Path) -> PreparedModel | None:
         record = json.loads((folder / PREPARED_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if record.get("format") != _FORMAT or record.get("learned") != learned_weights.learned_digest():
+    if (record.get("format") != _FORMAT or record.get("quantisation") != QUANTISATION
+            or record.get("learned") != learned_weights.learned_digest()):
         return None
     onnx_file = folder / record["onnx_file"]
     if not onnx_file.is_file() or not light_tokenizer.is_written(folder):
@@ -117,7 +103,7 @@ def _prepare(models_dir: Path, progress: bool) -> PreparedModel:
         for stale in models_dir.glob(pattern):  # left by a killed preparation (we hold the lock)
             shutil.rmtree(stale, ignore_errors=True)
     work = models_dir / f".{FOLDER_NAME}.preparing-{os.getpid()}"
-    config = quantisation_config()
+    config = QUANTISATION
     log.info("preparing the bundled multilingual-e5-small model in %s (once): float weights, "
              "learned weights, int8 ONNX for %s", folder, config)
     steps = _steps_bar(progress)

@@ -22,8 +22,10 @@ from . import text
 from .search import Hit
 
 LEARNED = Path(__file__).with_name("learned")
-RANKER_FILE = LEARNED / "ranker.txt"
-DECISION_FILE = LEARNED / "decision.json"
+DECISION_FILE = "decision.json"
+# the ranker is the mean of this many boosters fitted with consecutive seeds: one booster's seed
+# alone moves the decision's right answers on dev by 10 points (eval/README.md)
+RANKERS = 5
 NO_RANK = 100  # the rank given to a candidate a channel did not return
 # every article is about aid to Ukraine: a question naming it names the destination, which a
 # sentence need not repeat ("How many laptops did Ukraine receive?")
@@ -42,6 +44,8 @@ FEATURES = (
     "article_countries_missing", "article_digits_missing",
     # the question's stems weighted by how few candidates have them: one they all share says little
     "rare_stem_coverage",
+    # the question asks which country or who; the sentence names a country other than Ukraine
+    "asks_country", "names_country",
 )
 
 
@@ -76,6 +80,7 @@ class QuestionTerms:
     asks_count: bool
     asks_price: bool
     asks_when: bool
+    asks_country: bool
 
     @classmethod
     def of(cls, question: str) -> QuestionTerms:
@@ -97,6 +102,7 @@ class QuestionTerms:
             asks_count=text.asks_how_many(question),
             asks_price=text.asks_price(question),
             asks_when=text.asks_when(question),
+            asks_country=text.asks_country(question),
         )
 
 
@@ -254,6 +260,7 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             a_present / len(q.key_terms) if q.key_terms else 1.0,
             len(q.countries - a.countries), sum(d not in a.digits for d in q.digits),
             sum(w for w, h in zip(weight, has[i], strict=True) if h) / total,
+            float(q.asks_country), float(bool(f.countries - {DESTINATION})),
         ))
     return np.asarray(rows, dtype=np.float32)
 
@@ -275,19 +282,47 @@ class LearnedFilesMissing(RuntimeError):
     pass
 
 
+def ranker_files(folder: Path = LEARNED) -> list[Path]:
+    return [folder / f"ranker-{k}.txt" for k in range(RANKERS)]
+
+
+class Boosters:
+    """LightGBM boosters whose scores are averaged."""
+
+    def __init__(self, boosters: list) -> None:
+        self.boosters = boosters
+
+    def predict(self, rows: np.ndarray, num_threads: int = 1) -> np.ndarray:
+        return np.mean([b.predict(rows, num_threads=num_threads) for b in self.boosters], axis=0)
+
+    def save(self, folder: Path) -> None:
+        for booster, path in zip(self.boosters, ranker_files(folder), strict=True):
+            booster.save_model(str(path))
+
+    @classmethod
+    def load(cls, folder: Path) -> Boosters:
+        import lightgbm
+
+        files = ranker_files(folder)
+        if not all(path.is_file() for path in files):
+            raise LearnedFilesMissing(f"{folder} lacks the learned ranker: run `make train` to "
+                                      "rebuild it from the question bank")
+        boosters = [lightgbm.Booster(model_file=str(path)) for path in files]
+        if any(tuple(b.feature_name()) != FEATURES for b in boosters):
+            raise LearnedFilesMissing(f"{folder} holds a ranker trained on other features: run "
+                                      "`make train`")
+        return cls(boosters)
+
+
 class Ranker:
     """The learned ranker and decision, as `make train` wrote them."""
 
-    def __init__(self, ranker_file: Path = RANKER_FILE, decision_file: Path = DECISION_FILE):
-        import lightgbm
-
-        if not (ranker_file.is_file() and decision_file.is_file()):
-            raise LearnedFilesMissing(f"{ranker_file.parent} lacks the learned ranker: run "
-                                      "`make train` to rebuild it from the question bank")
-        self._booster = lightgbm.Booster(model_file=str(ranker_file))
-        if tuple(self._booster.feature_name()) != FEATURES:
-            raise LearnedFilesMissing(f"{ranker_file} was trained on other features: run "
-                                      "`make train`")
+    def __init__(self, folder: Path = LEARNED):
+        decision_file = folder / DECISION_FILE
+        if not decision_file.is_file():
+            raise LearnedFilesMissing(f"{folder} lacks the learned decision: run `make train` "
+                                      "to rebuild it from the question bank")
+        self._boosters = Boosters.load(folder)
         self.decision = json.loads(decision_file.read_text(encoding="utf-8"))
         if tuple(self.decision.get("features", ())) != DECISION_FEATURES:
             raise LearnedFilesMissing(f"{decision_file} has other features: run `make train`")
@@ -295,6 +330,9 @@ class Ranker:
         # under this probability the best candidate is nearly never an answer: no check can
         # make it one
         self.veto = float(self.decision["veto_below"])
+        # the same, when every candidate is of one article (a new install holds the seed article
+        # alone): there the decision's probabilities run higher for the same odds of being right
+        self.veto_alone = float(self.decision["veto_below_alone"])
         # from this probability the best candidate is answered even when an answer check refuses it
         self.sure = float(self.decision["answer_above"])
         # another article's best sentence is cited too from this ranker score
@@ -303,12 +341,17 @@ class Ranker:
     def scores(self, rows: np.ndarray) -> np.ndarray:
         if not len(rows):
             return np.zeros(0)
-        return np.asarray(self._booster.predict(rows, num_threads=1), dtype=np.float64)
+        return np.asarray(self._boosters.predict(rows), dtype=np.float64)
 
     def rank(self, q: QuestionTerms, candidates: list[Candidate],
              articles: dict[str, str]) -> list[Ranked]:
         rows = features(q, candidates, articles)
         return by_score(candidates, rows, self.scores(rows))
+
+    def veto_for(self, ranked: list[Ranked]) -> float:
+        """The probability under which the best of `ranked` is never answered."""
+        one_article = len({r.hit.passage.article_id for r in ranked}) == 1
+        return self.veto_alone if one_article else self.veto
 
     def answer_probability(self, ranked: list[Ranked]) -> float:
         """Calibrated probability that the best candidate answers the question."""
@@ -317,30 +360,33 @@ class Ranker:
         return decision_probability(self.decision, decision_features(ranked))
 
 
-# the ranker's own scores, how many articles compete (one in a new install, hundreds in a
-# newsroom's: the cosines shift with it), whether the answer is in the asker's language, and
-# what the best sentence lacks of what the question asks (a near miss: another country, figure
-# or item than the one asked about)
+# the ranker's score of the best candidate (as a logit) and its lead over another article's best
+# (the lead over any runner-up is left out: in a log of like sentences they all say the same, and
+# with it the decision answered fewer dev questions right), how many articles compete (one in a
+# new install, hundreds in a newsroom's: the cosines shift with it), whether the answer is in the
+# asker's language, and what the best sentence lacks of what the question asks (a near miss:
+# another country, figure or item than the one asked about)
 _TOP_FEATURES = ("dense", "relevance", "over_headline", "stem_coverage", "trigram_overlap",
                  "key_terms_missing", "key_term_coverage", "countries_missing", "digits_missing",
                  "article_key_term_coverage", "article_countries_missing", "same_language")
-DECISION_FEATURES = ("top", "logit_top", "margin", "second_article_margin", "articles",
-                     *_TOP_FEATURES, "count_unmet", "price_unmet", "date_unmet")
+DECISION_FEATURES = ("logit_top", "second_article_margin", "articles",
+                     *_TOP_FEATURES, "count_unmet", "price_unmet", "date_unmet",
+                     "country_unmet")
 
 
 def decision_features(ranked: list[Ranked]) -> list[float]:
     top = ranked[0]
-    second = ranked[1].score if len(ranked) > 1 else 0.0
     other_article = next((r.score for r in ranked[1:]
                           if r.hit.passage.article_id != top.hit.passage.article_id), 0.0)
     p = min(max(top.score, 1e-6), 1 - 1e-6)
     articles = len({r.hit.passage.article_id for r in ranked})
     row = dict(zip(FEATURES, map(float, top.row), strict=True))
-    return [top.score, math.log(p / (1 - p)), top.score - second, top.score - other_article,
+    return [math.log(p / (1 - p)), top.score - other_article,
             math.log(articles), *(row[name] for name in _TOP_FEATURES),
             row["asks_count"] * (1 - row["has_number"]),
             row["asks_price"] * (1 - row["has_money"]),
-            row["asks_when"] * (1 - row["has_date"])]
+            row["asks_when"] * (1 - row["has_date"]),
+            row["asks_country"] * (1 - row["names_country"])]
 
 
 def decision_probability(decision: dict, x: list[float]) -> float:

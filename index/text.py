@@ -25,14 +25,36 @@ _HOW_MANY = re.compile(
     r"\b(how many|how much|combien|скільки|сколько|wie viele?|wieviele?|cu[aá]nt[oa]s?|ile|"
     r"quant[ie]|quant[oa]s|hoeveel|kiek)\b", re.IGNORECASE)
 _PRICE = re.compile(
-    r"\b(price|prices|cost|costs|costing|salary|wage|worth|prix|co[uû]te?|co[uû]t|salaire|"
-    r"вартість|ціна|ціну|коштує|коштувала?|коштували|зарплата|зарплату|стоит|стоимость|цена|"
-    r"preis|kostet|kosten|gehalt|precio|cuesta|cuestan|salario|cena|kosztuje|"
-    r"pensja|prezzo|costa|costano|stipendio|pre[çc]o|custa|sal[aá]rio|prijs|kost)\b",
+    r"\b(price|prices|cost|costs|costing|salary|wage|worth|prix|co[uû]t(?:e|é|ée|és|ées|ent|"
+    r"ait|aient|era|eront|erait|s)?|salaire|вартість|ціна|ціну|коштує|коштують|коштува\w*|"
+    r"коштуват\w*|зарплата|зарплату|стоит|стоят|стоило|стоила|стоили|стоить|стоимость|цена|"
+    r"preis|kostet|kosten|kostete|kosteten|gekostet|gehalt|precio|cuesta|cuestan|cost[oó]|"
+    r"costaron|costar[aá]n?|coste|salario|cena|kosztuje|kosztuj[aą]|kosztowa\w*|koszt|pensja|"
+    r"prezzo|costa|costano|costato|costata|coster[aà]|stipendio|pre[çc]o|custa|custam|custou|"
+    r"custaram|custar[aá]|custo|sal[aá]rio|prijs|kost|kostte|kostten|gekost)\b",
     re.IGNORECASE)
+# "how much did Norway pay?": an amount paid is a price; "how many units did Norway pay for?"
+# and "combien d'unités …" ask for a count
+_HOW_MUCH = re.compile(
+    r"\b(how much|combien(?! d[e'’](?!argent))|скільки|сколько|wie ?viel(?!e)|cu[aá]nto(?!s)|"
+    r"quanto(?!s)|quanto dinheiro|hoeveel|ile)\b", re.IGNORECASE)
+_PAID = re.compile(
+    r"\b(pay|pays|paid|paying|spend|spends|spent|spending|pay[ée]e?s?|payer|paie|paient|"
+    r"d[ée]pens[ée]e?s?|d[ée]penser|заплати\w*|сплати\w*|платит\w*|витрати\w*|"
+    r"потрати\w*|заплатил\w*|bezahl\w*|gezahlt|zahlt\w*|ausgegeben|pag[oó]|pagaron|pagar|"
+    r"gast[oó]|gastaron|zap[łl]aci\w*|wyda[łl]\w*|pagato|pagou|pagaram|speso|gasto|gastou|"
+    r"betaald|betaalde|uitgegeven)\b", re.IGNORECASE)
 _MONEY = re.compile(
-    r"(€|\$|£|₴|\beuros?\b|\bdollars?\b|\busd\b|\beur\b|\buah\b|\bhryvn|\bгрив|\bєвро|\bевро|"
-    r"\bдолар|\bfrancs?\b|\bpounds?\b|\bzł|\bzlot|\bkroner|\bkronor|\byen\b)", re.IGNORECASE)
+    r"(€|\$|£|₴|\beuros?\b|\bdollars?\b|\busd\b|\beur\b|\buah\b|\bhryvn|\bhrivn|\bgrivn|"
+    r"\bhryw|\bгрив|\bєвро|\bевро|\bдолар|\bfrancs?\b|\bpounds?\b|\bzł|\bzlot|\bkroner|\bkronor|"
+    r"\byen\b)", re.IGNORECASE)
+# a question whose answer is a country or a giver: "which country …", "who leads …"
+_WHO = re.compile(
+    r"\b(which countr\w*|what countr\w*|who|whom|whose|quel(?:le)?s? pays|qui|qui est-ce qui|"
+    r"як(?:а|і|ої|ій|у) країн\w*|хто|кому|чия|чиї|как(?:ая|ие|ой) стран\w*|кто|welche[sn]? "
+    r"l[aä]nd\w*|wer|wem|qu[eé] pa[ií]s(?:es)?|qui[eé]n(?:es)?|jaki(?:e)? kraj\w*|któr\w* "
+    r"kraj\w*|kto|quale paese|quali paesi|chi|que pa[ií]s(?:es)?|quem|welk(?:e)? land\w*)\b",
+    re.IGNORECASE)
 _WHEN = re.compile(
     r"\b(when|quand|коли|когда|wann|cu[aá]ndo|kiedy|quando|wanneer|what year|what date|"
     r"en quelle année|в якому році|в каком году|in welchem jahr)\b", re.IGNORECASE)
@@ -92,7 +114,16 @@ def asks_how_many(question: str) -> bool:
 
 
 def asks_price(question: str) -> bool:
-    return bool(_PRICE.search(question))
+    """'How much does it cost?', 'Скільки коштувало …', 'How much did Norway pay?'"""
+    if _PRICE.search(question):
+        return True
+    how_much = _HOW_MUCH.search(question)
+    return bool(how_much and _PAID.search(question, how_much.end()))
+
+
+def asks_country(question: str) -> bool:
+    """'Which country donated …?', 'Who leads …?', 'Хто передав …?'"""
+    return bool(_WHO.search(question))
 
 
 def asks_when(question: str) -> bool:

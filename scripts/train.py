@@ -15,7 +15,8 @@ question bank (eval/), deterministically.
    and its threshold is chosen on dev among all articles for the target below; the curve it
    came from is written beside it. So are the probability under which the best candidate is
    nearly never right (1 in 10 on dev): under it the bot says "I don't know" whatever its answer
-   checks say, and the one from which it is right at least 4 in 5 times: from it the bot answers
+   checks say (chosen again on the questions in their own article alone, for a corpus of one
+   article), and the one from which it is right at least 4 in 5 times: from it the bot answers
    whatever its checks say.
 
 Test articles choose nothing here: `aidbot eval --split test` reports them.
@@ -48,7 +49,9 @@ from index.rank import (  # noqa: E402
     DECISION_FEATURES,
     DECISION_FILE,
     FEATURES,
-    RANKER_FILE,
+    LEARNED,
+    RANKERS,
+    Boosters,
     QuestionTerms,
     Ranked,
     by_score,
@@ -135,8 +138,8 @@ def collect(bank: Bank, found: dict[str, list[list]]) -> list[Sample]:
         article = read_corpus_file(path)
         articles[article.id] = "\n".join(p.text for p in split_article(article))
     samples = []
-    for setting, per_question in found.items():
-        for q, candidates in zip(bank.questions, per_question, strict=True):
+    for setting in ("bank", "alone"):
+        for q, candidates in zip(bank.questions, found[setting], strict=True):
             terms = QuestionTerms.of(q.question)
             rows = features(terms, candidates, articles)
             labels = np.array([q.is_gold(c.hit.passage.article_id, c.hit.passage.text)
@@ -148,7 +151,12 @@ def collect(bank: Bank, found: dict[str, list[list]]) -> list[Sample]:
     return samples
 
 
-def fit_ranker(samples: list[Sample], params: dict, seed: int = SEED):
+def fit_ranker(samples: list[Sample], params: dict, seed: int = SEED) -> Boosters:
+    """RANKERS boosters, the k-th fitted with seed + k."""
+    return Boosters([fit_booster(samples, params, seed + k) for k in range(RANKERS)])
+
+
+def fit_booster(samples: list[Sample], params: dict, seed: int):
     import lightgbm
 
     rows = np.vstack([s.rows for s in samples if len(s.rows)])
@@ -368,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     decision.update({
         "threshold": chosen["threshold"],
         "veto_below": veto,
+        "veto_below_alone": choose_veto(alone_points),
         "answer_above": choose_sure(bank_points + alone_points),
         "extra_citation_score": choose_extra(dev_bank, best_booster),
         "target": {"max_wrong": MAX_WRONG, "min_not_found": MIN_NOT_FOUND},
@@ -379,10 +388,10 @@ def main(argv: list[str] | None = None) -> int:
         "train_questions": len(train),
         "dev_curve": rows,
     })
-    out = args.out or RANKER_FILE.parent
+    out = args.out or LEARNED
     out.mkdir(parents=True, exist_ok=True)
-    best_booster.save_model(str(out / RANKER_FILE.name))
-    (out / DECISION_FILE.name).write_text(json.dumps(decision, indent=1) + "\n", encoding="utf-8")
+    best_booster.save(out)
+    (out / DECISION_FILE).write_text(json.dumps(decision, indent=1) + "\n", encoding="utf-8")
     logging.info("dev: recall@1 %.1f %%, threshold %.2f → answer accuracy %.1f %%, not found "
                  "%.1f %%, wrong %.1f %%; wrote %s", 100 * best_r1, chosen["threshold"],
                  100 * chosen["answer_accuracy"], 100 * chosen["not_found_accuracy"],

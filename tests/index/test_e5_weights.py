@@ -138,16 +138,23 @@ def test_help_list_and_remove_never_load_the_model(kb, models_dir):
     assert article.id not in aidbot("list")
 
 
-@pytest.mark.parametrize("flags, machine, expected", [
-    ("fpu sse2 avx avx2 avx512f avx512bw avx512_vnni", "x86_64", "avx512_vnni"),
-    ("fpu sse2 avx avx2 avx512f avx512dq avx512bw avx512vl", "x86_64", "avx512"),
-    ("fpu sse2 avx avx2 fma", "x86_64", "avx2"),
-    ("fpu sse2 sse4_2", "x86_64", "avx2"),
-    ("", "aarch64", "arm64"),
-])
-def test_the_quantisation_suits_the_cpu(flags, machine, expected):
-    cpuinfo = f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n"
-    assert bundled_model.quantisation_config(cpuinfo, machine) == expected
+def test_the_int8_model_is_the_same_on_every_processor(embedder, models_dir, monkeypatch):
+    """Weights in uint8: their products with the uint8 activations are exact on every
+    onnxruntime kernel, so the vectors (and what the learned files make of them) do not depend
+    on the processor the model was prepared on."""
+    import onnx
+    from onnx import TensorProto
+
+    ready = bundled_model.prepared(models_dir)
+    assert ready is not None and ready.quantisation == bundled_model.QUANTISATION
+    graph = onnx.load(str(ready.onnx_file)).graph
+    initializers = {i.name: i.data_type for i in graph.initializer}
+    products = [n for n in graph.node if n.op_type == "MatMulInteger"]
+    assert len(products) >= 12  # the attention and feed-forward projections kept in int8
+    assert all(initializers[n.input[1]] == TensorProto.UINT8 for n in products)
+    # a model prepared with another quantisation (by an earlier version) is prepared again
+    monkeypatch.setattr(bundled_model, "QUANTISATION", "avx512_vnni")
+    assert bundled_model.prepared(models_dir) is None
 
 
 def test_a_new_learned_file_prepares_the_model_again(embedder, models_dir, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,8 @@ from index.rank import (
     DECISION_FEATURES,
     DECISION_FILE,
     FEATURES,
-    RANKER_FILE,
+    LEARNED,
+    RANKERS,
     Candidate,
     LearnedFilesMissing,
     QuestionTerms,
@@ -29,25 +31,31 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_committed_learned_files_load_and_match_their_schema():
     ranker = Ranker()
-    decision = json.loads(DECISION_FILE.read_text(encoding="utf-8"))
+    decision = json.loads((LEARNED / DECISION_FILE).read_text(encoding="utf-8"))
     assert tuple(decision["features"]) == DECISION_FEATURES
     assert len(decision["coef"]) == len(DECISION_FEATURES)
     assert 0 < ranker.threshold < 1 and 0 < ranker.extra_score <= 1
     assert 0 <= ranker.veto < ranker.threshold and ranker.veto < ranker.sure <= 1
+    assert 0 <= ranker.veto_alone < ranker.sure
     # the threshold is the one chosen on dev, and its curve is written beside it
     assert decision["chosen_on_dev"]["threshold"] == ranker.threshold
     assert any(row["threshold"] == ranker.threshold for row in decision["dev_curve"])
-    assert RANKER_FILE.stat().st_size + DECISION_FILE.stat().st_size < 25_000_000
+    assert sum(path.stat().st_size for path in LEARNED.iterdir()) < 25_000_000
 
 
 def test_files_of_other_features_are_refused(tmp_path):
-    decision = json.loads(DECISION_FILE.read_text(encoding="utf-8"))
+    for path in LEARNED.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    Ranker(tmp_path)
+    decision = json.loads((LEARNED / DECISION_FILE).read_text(encoding="utf-8"))
     decision["features"] = ["something", "else"]
-    (tmp_path / "decision.json").write_text(json.dumps(decision), encoding="utf-8")
+    (tmp_path / DECISION_FILE).write_text(json.dumps(decision), encoding="utf-8")
     with pytest.raises(LearnedFilesMissing, match="make train"):
-        Ranker(RANKER_FILE, tmp_path / "decision.json")
+        Ranker(tmp_path)
+    shutil.copy(LEARNED / DECISION_FILE, tmp_path / DECISION_FILE)
+    (tmp_path / f"ranker-{RANKERS - 1}.txt").unlink()
     with pytest.raises(LearnedFilesMissing, match="make train"):
-        Ranker(tmp_path / "missing.txt", DECISION_FILE)
+        Ranker(tmp_path)
 
 
 def test_features_of_real_candidates(kb):
@@ -108,9 +116,10 @@ def test_training_is_deterministic():
 
     samples = [Sample() for _ in range(20)]
     params = train.GRID[0]
-    first = train.fit_ranker(samples, params).model_to_string()
-    second = train.fit_ranker(samples, params).model_to_string()
-    assert first == second
+    first = [b.model_to_string() for b in train.fit_ranker(samples, params).boosters]
+    second = [b.model_to_string() for b in train.fit_ranker(samples, params).boosters]
+    assert len(first) == RANKERS and first == second
+    assert len(set(first)) == RANKERS  # each booster has its own seed
 
 
 @pytest.mark.parametrize("body", [
@@ -133,3 +142,4 @@ def test_a_texts_facts_find_a_stem_or_trigram_exactly_where_one_of_its_words_has
         assert facts.has_stem(probe) == (probe in stems), probe
         if len(probe) == 3:
             assert facts.trigrams_in(frozenset([probe])) == (probe in trigrams), probe
+
