@@ -90,12 +90,14 @@ def test_json_shape(answerer):
                                          "quote"}
 
 
-@pytest.fixture
-def mixed_answerer(corpus_dir, tmp_path, embedder):
+@pytest.fixture(scope="module")
+def mixed_answerer(tmp_path_factory, embedder):
     """The French seed article among articles written in the askers' languages."""
+    root = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(REPO / "corpus", root / "corpus")
     for article_id in MIXED:
-        shutil.copy(REPO / "eval" / "articles" / f"{article_id}.md", corpus_dir)
-    knowledge = KnowledgeBase(corpus_dir, tmp_path / "mixed-index", embedder)
+        shutil.copy(REPO / "eval" / "articles" / f"{article_id}.md", root / "corpus")
+    knowledge = KnowledgeBase(root / "corpus", root / "index", embedder)
     yield Answerer(knowledge)
     knowledge.close()
 
