@@ -282,7 +282,7 @@ class LearnedFilesMissing(RuntimeError):
     pass
 
 
-def ranker_files(folder: Path = LEARNED) -> list[Path]:
+def ranker_files(folder: Path) -> list[Path]:
     return [folder / f"ranker-{k}.txt" for k in range(RANKERS)]
 
 

@@ -142,4 +142,3 @@ def test_a_texts_facts_find_a_stem_or_trigram_exactly_where_one_of_its_words_has
         assert facts.has_stem(probe) == (probe in stems), probe
         if len(probe) == 3:
             assert facts.trigrams_in(frozenset([probe])) == (probe in trigrams), probe
-
