@@ -19,18 +19,25 @@ def corpus_text(corpus_dir: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in corpus_dir.glob("*.md"))
 
 
+@pytest.fixture
+def answerer(shared_kb):
+    """The seed article's read-only knowledge base (tests/bot/conftest.py), shared by the tests
+    that only ask; those that change the corpus build their own."""
+    return Answerer(shared_kb)
+
+
 @pytest.mark.parametrize("question, lang", [
     ("how many laptops were sent?", "en"),
     ("Combien d'ordinateurs portables ont été livrés ?", "fr"),
     ("Скільки ноутбуків отримала Україна?", "uk"),
 ])
-def test_laptops_question_cites_the_french_sentence(answerer, corpus_dir, question, lang):
+def test_laptops_question_cites_the_french_sentence(answerer, question, lang):
     answer = answerer.ask(question)
     assert answer.found
     assert answer.language == lang
     assert LAPTOPS in answer.citations[0].quote
     assert "[1]" in answer.text
-    text = corpus_text(corpus_dir)
+    text = corpus_text(answerer.kb.corpus_dir)
     for citation in answer.citations:
         assert citation.quote in text  # verbatim
     referenced = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", answer.text)}
@@ -176,12 +183,6 @@ def test_a_capital_is_not_answered_by_a_list_of_countries(examples_answerer):
 
 # ---- German, Spanish, Polish and Russian askers get their own language ------------------------
 
-@pytest.fixture
-def seed_answerer(shared_kb):
-    """The seed article's read-only knowledge base (tests/bot/conftest.py), shared by the tests."""
-    return Answerer(shared_kb)
-
-
 # the line pointing at further citations, in each language ("Other sentences that may help:")
 MORE_SOURCES = {"de": "Weitere Sätze, die helfen können: [",
                 "es": "Otras frases que pueden ayudar: [",
@@ -196,8 +197,8 @@ MORE_SOURCES = {"de": "Weitere Sätze, die helfen können: [",
     ("Сколько ноутбуков получила Украина?", "ru", "Почти 7\u00a0000 ноутбуков [1]"),
 ])
 def test_a_question_in_german_spanish_polish_or_russian_gets_its_lead_in_that_language(
-        seed_answerer, question, lang, lead):
-    answer = seed_answerer.ask(question, "en")  # the question's language wins over the app's
+        answerer, question, lang, lead):
+    answer = answerer.ask(question, "en")  # the question's language wins over the app's
     assert answer.found and answer.language == lang
     assert LAPTOPS in answer.citations[0].quote
     first, *rest = answer.text.splitlines()
@@ -214,8 +215,8 @@ def test_a_question_in_german_spanish_polish_or_russian_gets_its_lead_in_that_la
      "Nie wiem: artykuły, które mam, nie odpowiadają na to pytanie."),
     ("Какая столица Австралии?", "Я не знаю: в моих статьях нет ответа на этот вопрос."),
 ])
-def test_i_dont_know_in_german_spanish_polish_or_russian(seed_answerer, question, expected):
-    answer = seed_answerer.ask(question, "en")
+def test_i_dont_know_in_german_spanish_polish_or_russian(answerer, question, expected):
+    answer = answerer.ask(question, "en")
     assert not answer.found and answer.citations == []
     assert answer.text == expected
 
@@ -226,9 +227,9 @@ def test_i_dont_know_in_german_spanish_polish_or_russian(seed_answerer, question
     ("pl", "Zadaj pytanie o międzynarodową pomoc dla Ukrainy."),
     ("ru", "Задайте вопрос о международной помощи Украине."),
 ])
-def test_an_empty_question_is_prompted_in_the_users_telegram_language(seed_answerer, hint,
+def test_an_empty_question_is_prompted_in_the_users_telegram_language(answerer, hint,
                                                                       expected):
-    answer = seed_answerer.ask("???", hint)
+    answer = answerer.ask("???", hint)
     assert not answer.found and answer.text == expected
 
 
@@ -254,8 +255,8 @@ def test_a_warmed_up_bot_has_its_articles_facts_ready_and_answers_the_same(mixed
     assert rank._article_facts.cache_info().hits > answered.hits
 
 
-def test_a_names_vector_does_not_depend_on_what_was_asked_before(kb):
-    first, second = Answerer(kb), Answerer(kb)
+def test_a_names_vector_does_not_depend_on_what_was_asked_before(shared_kb):
+    first, second = Answerer(shared_kb), Answerer(shared_kb)
     together = first._short_text_vectors(["ordinateurs portables", "ноутбуків"])[1]
     alone = second._short_text_vectors(["ноутбуків"])[0]
     assert np.array_equal(together, alone)

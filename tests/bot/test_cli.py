@@ -1,46 +1,21 @@
 """The `aidbot` command as a user runs it: real model, real files; run in this process, and in
 real processes where one is killed."""
 
-import io
 import json
-import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from in_process import aidbot
 
 from index.knowledge import KnowledgeBase
 
 AIDBOT = [sys.executable, "-m", "bot.cli"]
 REPO = Path(__file__).resolve().parents[2]
-
-
-def aidbot(env, *args, stdin=None) -> subprocess.CompletedProcess:
-    """`aidbot ARGS` with this environment and standard input, in this process (the model stays
-    loaded between calls): the exit code, stdout and stderr the user would see."""
-    from bot.cli import main
-
-    saved_env, saved_stdin = dict(os.environ), sys.stdin
-    out, err = io.StringIO(), io.StringIO()
-    os.environ.clear()
-    os.environ.update(env)
-    sys.stdin = io.StringIO(stdin or "")
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                code = main(list(args))
-            except SystemExit as exc:  # argparse
-                code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        os.environ.clear()
-        os.environ.update(saved_env)
-        sys.stdin = saved_stdin
-    return subprocess.CompletedProcess(["aidbot", *args], code, out.getvalue(), err.getvalue())
 
 
 def snapshot(env) -> tuple:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from fake_bot_api import FakeBotAPI
 from harness import running_bot
+from in_process import aidbot
 
 from bot import cli, formatting, generate
 from bot.answer import Answer, Answerer
@@ -254,9 +253,12 @@ def test_without_a_url_nothing_changes(monkeypatch: pytest.MonkeyPatch,
 def test_aidbot_ask_json_carries_the_checked_answer(model: FakeModel, cli_env: dict):
     env = {**cli_env, "AIDBOT_LLM_URL": model.url, "AIDBOT_LLM_MODEL": "fake",
            "AIDBOT_LLM_TIMEOUT": "5"}
-    run = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "-"], env=env,
-                         input="how many laptops were sent?\nHow many tanks did Germany send?\n",
-                         capture_output=True, text=True, timeout=600)
+    generate.reset()  # the command configures its writer from this environment
+    try:
+        run = aidbot(env, "ask", "--json", "-",
+                     stdin="how many laptops were sent?\nHow many tanks did Germany send?\n")
+    finally:
+        generate.reset()
     assert run.returncode == 0, run.stderr
     good, unknown = (json.loads(line) for line in run.stdout.splitlines())
     assert good["answer"].startswith(GOOD + "\n") and good["found"]
