@@ -32,7 +32,7 @@ train: install
 
 FOLDS := .aidbot/finetune/fold0.safetensors .aidbot/finetune/fold1.safetensors
 
-# fine-tune the passage model on the question bank's train articles (about 35 min on 2 cores;
+# fine-tune the passage model on the question bank's train articles (about 45 min on 2 cores;
 # its deltas go to index/learned/ and the model is prepared again with them), once more without
 # each half of them (about 20 min each), then train the ranker and decision on its candidates,
 # the train questions' from the model that has not seen their article (eval/README.md: measured,
