@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answerer
 from index.embeddings import Embedder
 from index.knowledge import KnowledgeBase
 
@@ -50,11 +49,6 @@ def kb(corpus_dir: Path, tmp_path: Path, embedder: Embedder) -> KnowledgeBase:
     knowledge = KnowledgeBase(corpus_dir, tmp_path / "index", embedder)
     yield knowledge
     knowledge.close()
-
-
-@pytest.fixture
-def answerer(kb: KnowledgeBase) -> Answerer:
-    return Answerer(kb)
 
 
 @pytest.fixture

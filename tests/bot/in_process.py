@@ -11,7 +11,9 @@ from contextlib import redirect_stderr, redirect_stdout
 
 def aidbot(env, *args, stdin=None) -> subprocess.CompletedProcess:
     """`aidbot ARGS` with this environment and standard input, in this process (the model stays
-    loaded between calls): the exit code, stdout and stderr the user would see."""
+    loaded between calls): the exit code, stdout and stderr the user would see. As a new process
+    would, the command configures its answer writer from this environment."""
+    from bot import generate
     from bot.cli import main
 
     saved_env, saved_stdin = dict(os.environ), sys.stdin
@@ -19,6 +21,7 @@ def aidbot(env, *args, stdin=None) -> subprocess.CompletedProcess:
     os.environ.clear()
     os.environ.update(env)
     sys.stdin = io.StringIO(stdin or "")
+    generate.reset()
     try:
         with redirect_stdout(out), redirect_stderr(err):
             try:
@@ -29,4 +32,5 @@ def aidbot(env, *args, stdin=None) -> subprocess.CompletedProcess:
         os.environ.clear()
         os.environ.update(saved_env)
         sys.stdin = saved_stdin
+        generate.reset()
     return subprocess.CompletedProcess(["aidbot", *args], code, out.getvalue(), err.getvalue())

@@ -253,12 +253,8 @@ def test_without_a_url_nothing_changes(monkeypatch: pytest.MonkeyPatch,
 def test_aidbot_ask_json_carries_the_checked_answer(model: FakeModel, cli_env: dict):
     env = {**cli_env, "AIDBOT_LLM_URL": model.url, "AIDBOT_LLM_MODEL": "fake",
            "AIDBOT_LLM_TIMEOUT": "5"}
-    generate.reset()  # the command configures its writer from this environment
-    try:
-        run = aidbot(env, "ask", "--json", "-",
-                     stdin="how many laptops were sent?\nHow many tanks did Germany send?\n")
-    finally:
-        generate.reset()
+    run = aidbot(env, "ask", "--json", "-",
+                 stdin="how many laptops were sent?\nHow many tanks did Germany send?\n")
     assert run.returncode == 0, run.stderr
     good, unknown = (json.loads(line) for line in run.stdout.splitlines())
     assert good["answer"].startswith(GOOD + "\n") and good["found"]
