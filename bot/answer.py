@@ -90,8 +90,8 @@ class Answerer:
         self._short_texts_lock = threading.Lock()
 
     def warm_up(self) -> None:
-        """Load now what the first answers would wait for (the model, the ranker, the
-        articles' facts, the CLDR tables): a running bot does it in the background."""
+        """Load now what the first answers would wait for (the model, the ranker, the CLDR
+        tables): a running bot does it in the background."""
         self.kb.warm_up()
         render.load_tables()
 

@@ -1015,10 +1015,11 @@ def _render_figure(question: str, sentence: str, sentence_lang: str, lang: str,
         lexical = [f for f in counts if stems & _stems(f.noun)]
         if len(lexical) == 1:
             return _say_figure(lexical[0], lang, said_thing)
-        if match is not None:
-            chosen = match(thing, [f.noun or sentence for f in counts])
+        named = [f for f in counts if f.noun]
+        if match is not None and named:
+            chosen = match(thing, [f.noun for f in named])
             if chosen is not None:
-                return _say_figure(counts[chosen], lang, said_thing)
+                return _say_figure(named[chosen], lang, said_thing)
     pool = [f for f in found if f.currency] if wants_money else found
     # "how much did Austria give?" of a list of donors: Austria's figure (Ukraine, where the
     # aid goes, tells nothing)

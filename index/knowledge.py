@@ -20,7 +20,7 @@ from .articles import Article
 from .embeddings import Embedder
 from .faults import crash_point
 from .passages import split_article
-from .rank import Candidate, QuestionTerms, Ranked, Ranker, prepare_articles
+from .rank import Candidate, QuestionTerms, Ranked, Ranker
 from .search import Hit, cosine_scores, match_expression, rank_hits, trigram_expression
 from .store import NewPassage, Store, StoredArticle, suits
 
@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 CANDIDATES = 100  # from each channel
 DENSE_POOL = 400  # nearest by raw cosine, of which the CANDIDATES most relevant are kept
 RANKED_CANDIDATES = 100  # fused, for the ranker
-# whole articles whose facts a start-up computes ahead of questions (about 5 KB each)
-WARM_UP_ARTICLES = 2_000
 
 
 @dataclass(frozen=True)
@@ -74,8 +72,6 @@ class KnowledgeBase:
         # the full-text search runs while the question is embedded (both release the GIL)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aidbot-search")
         self._ranker: Ranker | None = None
-        self._texts: dict[str, str] = {}
-        self._texts_generation = -1
         if sync:
             self.sync()
 
@@ -303,16 +299,17 @@ class KnowledgeBase:
         trigram = [pid for pid, _ in trigram_search.result()]
         missing = [pid for pid in dict.fromkeys(lexical + trigram) if pid not in dense]
         dense.update(cosine_scores(query, self.store.vectors(missing)))
-        passages = self.store.passages(list(dense))
+        languages = self.store.languages(list(dense))
         with self._swap:
             centroids = self._centroids
-        if {p.language for p in passages.values()} - centroids.keys():
+        if set(languages.values()) - centroids.keys():
             # a passage of a language this snapshot lacks was written (or removed) since
             centroids = self.store.language_centroids()
         shared = {language: float(np.dot(query, c)) for language, c in centroids.items()}
         # without its language's baseline a passage cannot be ranked: its article is gone
-        passages = {pid: p for pid, p in passages.items() if p.language in shared}
-        return rank_hits(dense, lexical, trigram, passages, k, shared, CANDIDATES)
+        languages = {pid: lang for pid, lang in languages.items() if lang in shared}
+        return rank_hits(dense, lexical, trigram, languages, k, shared, CANDIDATES,
+                         self.store.passages)
 
     @property
     def ranker(self) -> Ranker:
@@ -326,53 +323,37 @@ class KnowledgeBase:
         if not hits:
             return []
         query = self._query_vector(question)
-        vectors = self.store.vectors([h.passage.id for h in hits])
-        headlines = self.store.headline_vectors({h.passage.article_id for h in hits})
+        ids = [h.passage.id for h in hits]
+        vectors, facts = self.store.vectors(ids), self.store.facts(ids)
+        article_ids = {h.passage.article_id for h in hits}
+        headlines = self.store.headline_vectors(article_ids)
+        article_facts = self.store.article_facts(article_ids)
         with self._swap:
             centroids = self._centroids
         out = []
         for h in hits:
-            vector = vectors.get(h.passage.id)
-            if vector is None:
+            vector, passage = vectors.get(h.passage.id), facts.get(h.passage.id)
+            article = article_facts.get(h.passage.article_id)
+            if vector is None or passage is None or article is None:
                 continue  # its article was removed since the search read it
             headline = headlines.get(h.passage.article_id)
             centroid = centroids.get(h.passage.language)
             out.append(Candidate(
                 h, vector,
                 float(np.dot(query, headline)) if headline is not None else -1.0,
-                float(np.dot(vector, centroid)) if centroid is not None else 0.0))
+                float(np.dot(vector, centroid)) if centroid is not None else 0.0,
+                passage, article))
         return out
 
     def rank(self, question: str, k: int = RANKED_CANDIDATES) -> tuple[QuestionTerms, list[Ranked]]:
         """Candidates ordered by the learned ranker, best first."""
         terms = QuestionTerms.of(question)
-        candidates = self.candidates(question, k)
-        articles = self._article_texts({c.hit.passage.article_id for c in candidates})
-        return terms, self.ranker.rank(terms, candidates, articles)
-
-    def _article_texts(self, article_ids: set[str]) -> dict[str, str]:
-        """Whole articles for the ranker's article features, kept until the index changes."""
-        generation = self.store.generation()
-        with self._swap:
-            if self._texts_generation != generation:
-                self._texts, self._texts_generation = {}, generation
-            missing = article_ids - self._texts.keys()
-        if missing:
-            fresh = self.store.article_texts(missing)
-            with self._swap:
-                if len(self._texts) > 20_000:
-                    self._texts.clear()
-                self._texts.update(fresh)
-        with self._swap:
-            return {a: self._texts[a] for a in article_ids if a in self._texts}
+        return terms, self.ranker.rank(terms, self.candidates(question, k))
 
     def warm_up(self) -> None:
-        """Load what the first questions would otherwise wait for: the model, the ranker, and
-        the facts the ranker reads in whole articles (of the first WARM_UP_ARTICLES). A
-        question's search embeds it, which loads the model."""
+        """Load what the first question would otherwise wait for: the model and the ranker
+        (a question's search embeds it, which loads the model)."""
         self.rank("warm up")
-        ids = [a.id for a in self.store.articles()][:WARM_UP_ARTICLES]
-        prepare_articles(self._article_texts(set(ids)).values())
 
     def headline_score(self, question: str, article_id: str) -> float:
         """Similarity of the question to the article's headline passage, on the same scale as

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import language as languages
 from . import text
+from .facts import Facts, folded
 from .search import Hit
 
 LEARNED = Path(__file__).with_name("learned")
@@ -57,6 +58,8 @@ class Candidate:
     vector: np.ndarray  # the passage's own vector
     headline_dense: float  # the question's cosine with the headline of the passage's article
     hubness: float  # the passage's cosine with the mean passage of its language
+    facts: Facts  # the passage's, with its headline's words
+    article: Facts  # its whole article's
 
 
 @dataclass(frozen=True)
@@ -106,21 +109,14 @@ class QuestionTerms:
         )
 
 
-@lru_cache(maxsize=200_000)
-def _folded(word: str) -> str:
-    """A word in Latin letters (once per word: a large corpus repeats its words, and the
-    ranker reads whole articles)."""
-    return text.latin_folded(word)
-
-
 def _stem(word: str) -> str:
-    return _folded(word)[:5]
+    return folded(word)[:5]
 
 
 def _trigrams(words: Iterable[str]) -> set[str]:
     grams: set[str] = set()
     for w in words:
-        f = _folded(w)
+        f = folded(w)
         grams.update(f[i:i + 3] for i in range(len(f) - 2))
     return grams
 
@@ -130,68 +126,7 @@ def _digits(word: str) -> str:
     return "".join(c for c in word if c.isdigit())
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What the features need of a text (a sentence with its headline, or a whole article),
-    computed once per text."""
-
-    # the text's distinct words in Latin letters, each between spaces: a word's stem or
-    # trigram is found in it as in a set of them, in a fraction of the memory
-    folded: str
-    countries: frozenset[str]
-    digits: str  # the text's runs of digits, thousands separators removed, a space between
-
-    def has_stem(self, stem: str) -> bool:
-        """a word begins with the stem, or is it (a word of fewer than five letters)"""
-        return f" {stem}{' ' if len(stem) < 5 else ''}" in self.folded
-
-    def stems_in(self, stems: frozenset[str]) -> int:
-        return sum(self.has_stem(s) for s in stems)
-
-    def trigrams_in(self, trigrams: frozenset[str]) -> int:
-        return sum(t in self.folded for t in trigrams)
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """What a sentence holds beside its words."""
-
-    words: int
-    has_number: bool
-    has_money: bool
-    has_date: bool
-
-
-def _text_facts(body: str, title: str = "") -> _Facts:
-    """the text's facts; its stems, trigrams and countries include the headline's"""
-    ws = set(text.words(f"{title} {body}"))
-    codes: set[str] = set()
-    for w in ws:
-        codes |= text.countries(w)
-    compact = body.replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
-    digits = "".join(c if c.isdigit() else " " for c in compact)
-    return _Facts(f" {' '.join(_folded(w) for w in ws)} ", frozenset(codes),
-                  " ".join(digits.split()))
-
-
-# a sentence's facts (with its headline's) take about 1 KB, a whole article's about 5 KB
-_facts = lru_cache(maxsize=50_000)(_text_facts)
-_article_facts = lru_cache(maxsize=20_000)(_text_facts)
-
-
-def prepare_articles(texts: Iterable[str]) -> None:
-    """Compute the facts of whole articles now, rather than while a question waits."""
-    for body in texts:
-        _article_facts(body)
-
-
-@lru_cache(maxsize=50_000)
-def _shape(sentence: str) -> _Shape:
-    return _Shape(len(text.words(sentence)), text.has_number(sentence),
-                  text.has_money(sentence), text.has_date(sentence))
-
-
-def _mentioned(term: str, facts: _Facts) -> bool:
+def _mentioned(term: str, facts: Facts) -> bool:
     """The text names the term: the same country in any language, the same figure, or a word
     of the same five-letter stem in Latin letters ("Estonia" ~ "Estonie", "Латвія" ~ "Latvia")."""
     named = text.countries(term)
@@ -203,9 +138,8 @@ def _mentioned(term: str, facts: _Facts) -> bool:
     return facts.has_stem(_stem(term))
 
 
-def features(q: QuestionTerms, candidates: list[Candidate],
-             articles: dict[str, str]) -> np.ndarray:
-    """One row of FEATURES per candidate; `articles`: the text of each candidate's article."""
+def features(q: QuestionTerms, candidates: list[Candidate]) -> np.ndarray:
+    """One row of FEATURES per candidate."""
     if not candidates:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     dense = np.array([c.hit.dense for c in candidates])
@@ -220,21 +154,22 @@ def features(q: QuestionTerms, candidates: list[Candidate],
         article_count[aid] = article_count.get(aid, 0) + 1
     article_order = sorted(article_best, key=article_best.get, reverse=True)
     article_rank = {aid: i + 1 for i, aid in enumerate(article_order)}
-    facts = [_facts(c.hit.passage.text, c.hit.passage.title) for c in candidates]
+    facts = [c.facts for c in candidates]
     stems = tuple(q.stems)
     # which of the question's stems each candidate has, looked up once for both coverages
     has = np.array([[f.has_stem(s) for s in stems] for f in facts], dtype=bool)
     has = has.reshape(len(candidates), len(stems))
     weight = [math.log((len(candidates) + 1) / (1 + int(n))) for n in has.sum(axis=0)]
     total = sum(weight) or 1.0
+    whole: dict[str, tuple[float, ...]] = {}
+    for c in candidates:
+        if c.hit.passage.article_id not in whole:
+            whole[c.hit.passage.article_id] = _article_row(q, c.article)
     rows = []
     for i, c in enumerate(candidates):
         p = c.hit.passage
         f = facts[i]
-        shape = _shape(p.text)
-        a = _article_facts(articles.get(p.article_id, p.text))
         present = sum(_mentioned(t, f) for t in q.key_terms)
-        a_present = sum(_mentioned(t, a) for t in q.key_terms)
         rows.append((
             c.hit.dense, c.hit.relevance, dense_rank[i], relevance_rank[i],
             c.hit.dense - dense.max(), c.hit.relevance - relevance.max(),
@@ -243,26 +178,32 @@ def features(q: QuestionTerms, candidates: list[Candidate],
             c.headline_dense, c.hit.dense - c.headline_dense,
             c.hit.relevance - article_best[p.article_id], article_rank[p.article_id],
             article_count[p.article_id],
-            math.log1p(shape.words), math.log1p(len(q.stems)),
+            math.log1p(f.words), math.log1p(len(q.stems)),
             int(has[i].sum()) / max(1, len(stems)),
             f.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
             len(q.key_terms), len(q.key_terms) - present,
             present / len(q.key_terms) if q.key_terms else 1.0,
             len(q.countries), len(q.countries - f.countries), len(f.countries),
-            float(q.asks_count), float(shape.has_number),
-            float(q.asks_price), float(shape.has_money),
-            float(q.asks_when), float(shape.has_date),
+            float(q.asks_count), float(f.has_number),
+            float(q.asks_price), float(f.has_money),
+            float(q.asks_when), float(f.has_date),
             float(p.language == q.language),
             sum(d not in f.digits for d in q.digits),
             c.hubness,
-            a.stems_in(q.stems) / max(1, len(q.stems)),
-            a.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
-            a_present / len(q.key_terms) if q.key_terms else 1.0,
-            len(q.countries - a.countries), sum(d not in a.digits for d in q.digits),
+            *whole[p.article_id],
             sum(w for w, h in zip(weight, has[i], strict=True) if h) / total,
             float(q.asks_country), float(bool(f.countries - {DESTINATION})),
         ))
     return np.asarray(rows, dtype=np.float32)
+
+
+def _article_row(q: QuestionTerms, a: Facts) -> tuple[float, ...]:
+    """The features of a candidate's whole article (the same for each of its sentences)."""
+    present = sum(_mentioned(t, a) for t in q.key_terms)
+    return (a.stems_in(q.stems) / max(1, len(q.stems)),
+            a.trigrams_in(q.trigrams) / max(1, len(q.trigrams)),
+            present / len(q.key_terms) if q.key_terms else 1.0,
+            len(q.countries - a.countries), sum(d not in a.digits for d in q.digits))
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -343,9 +284,8 @@ class Ranker:
             return np.zeros(0)
         return np.asarray(self._boosters.predict(rows), dtype=np.float64)
 
-    def rank(self, q: QuestionTerms, candidates: list[Candidate],
-             articles: dict[str, str]) -> list[Ranked]:
-        rows = features(q, candidates, articles)
+    def rank(self, q: QuestionTerms, candidates: list[Candidate]) -> list[Ranked]:
+        rows = features(q, candidates)
         return by_score(candidates, rows, self.scores(rows))
 
     def veto_for(self, ranked: list[Ranked]) -> float:

@@ -4,6 +4,7 @@ Latin-folded text) retrieval, fused by reciprocal rank."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,27 +70,31 @@ def rank_hits(
     dense: dict[int, float],
     lexical_ids: list[int],
     trigram_ids: list[int],
-    passages: dict[int, StoredPassage],
+    languages: dict[int, str],
     k: int,
     language_baseline: dict[str, float],
     dense_depth: int,
+    read: Callable[[list[int]], dict[int, StoredPassage]],
 ) -> list[Hit]:
-    """language_baseline: the question's mean similarity to the passages of each language;
-    the dense_depth most relevant passages take part in the fusion."""
-    relevance = {pid: score - language_baseline[passages[pid].language]
-                 for pid, score in dense.items() if pid in passages}
+    """languages: the language of each passage the channels found (a passage without one was
+    removed since); language_baseline: the question's mean similarity to the passages of each
+    language; the dense_depth most relevant passages take part in the fusion. Only the k
+    chosen passages are read (`read`)."""
+    relevance = {pid: score - language_baseline[languages[pid]]
+                 for pid, score in dense.items() if pid in languages}
     dense_ids = sorted(relevance, key=relevance.get, reverse=True)[:dense_depth]
     fused = fuse(dense_ids, lexical_ids, trigram_ids)
     lexical_rank = {pid: rank for rank, pid in enumerate(lexical_ids, start=1)}
     trigram_rank = {pid: rank for rank, pid in enumerate(trigram_ids, start=1)}
     # the fused ranking picks the k candidates (a word match can bring in one the vectors
     # missed); the vectors order them
-    chosen = sorted((pid for pid in fused if pid in passages), key=fused.get, reverse=True)[:k]
+    chosen = sorted((pid for pid in fused if pid in languages), key=fused.get, reverse=True)[:k]
     chosen.sort(key=lambda pid: relevance.get(pid, -1.0), reverse=True)
+    passages = read(chosen)
     return [
         Hit(passages[pid], float(dense.get(pid, 0.0)), relevance.get(pid, -1.0),
             lexical_rank.get(pid), fused[pid], trigram_rank.get(pid))
-        for pid in chosen
+        for pid in chosen if pid in passages
     ]
 
 

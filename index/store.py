@@ -20,17 +20,20 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from .facts import Facts
 from .faults import crash_point
 from .text import latin_folded
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Below this many vectors an exact flat index is fast enough; from here an inverted-file index
 # (IVF) searches a few of its lists: a few ms instead of 20 ms at 100k, and, unlike HNSW, it
 # supports removal.
 IVF_FROM = 50_000
 IVF_PROBES = 64
+# a long report or log is read up to this many passages for its article's facts: the ranker's
+# article features need its gist
 ARTICLE_TEXT_PASSAGES = 200
 # A full-text term found in more passages than this is left out of the query: its BM25 weight is
 # small, and scoring every passage it matches ("delivered" in 100,000) was the p95 tail of a
@@ -56,12 +59,14 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL, published TEXT NOT NULL,
-    language TEXT NOT NULL, file_size INTEGER NOT NULL, file_mtime_ns INTEGER NOT NULL
+    language TEXT NOT NULL, file_size INTEGER NOT NULL, file_mtime_ns INTEGER NOT NULL,
+    facts TEXT NOT NULL DEFAULT ''  -- of the whole article (index/facts.py)
 );
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     paragraph INTEGER NOT NULL, sentence INTEGER NOT NULL, text TEXT NOT NULL,
-    context TEXT NOT NULL, vector BLOB NOT NULL
+    context TEXT NOT NULL, vector BLOB NOT NULL,
+    facts TEXT NOT NULL DEFAULT ''  -- of the passage with its headline (index/facts.py)
 );
 -- by article, then paragraph: an article's headline (paragraph 0) is found without reading
 -- its other passages
@@ -131,6 +136,10 @@ class Store:
             version = self.meta("schema_version")
             if version is None:
                 self._set_meta(db, "generation", "0")
+            elif version == "3":
+                log.warning("computing what the ranker reads of each stored passage (once, for "
+                            "this version of aidbot)")
+                self._add_facts(db)
             elif version != str(SCHEMA_VERSION):
                 # derived data: emptied here, indexed again from the corpus by the next sync
                 log.warning("the index was built by another version of aidbot: "
@@ -140,6 +149,23 @@ class Store:
                     db.execute(f"DELETE FROM {table}")
                 self._bump(db)
             self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
+
+    @staticmethod
+    def _add_facts(db: sqlite3.Connection) -> None:
+        """The facts columns of schema 4, filled from the stored text: no re-embedding."""
+        db.execute("ALTER TABLE articles ADD COLUMN facts TEXT NOT NULL DEFAULT ''")
+        db.execute("ALTER TABLE passages ADD COLUMN facts TEXT NOT NULL DEFAULT ''")
+        titles = dict(db.execute("SELECT id, title FROM articles"))
+        texts: dict[str, list[str]] = {}
+        updates = []
+        for pid, article_id, text in db.execute(
+                "SELECT id, article_id, text FROM passages ORDER BY id"):
+            texts.setdefault(article_id, []).append(text)
+            updates.append((Facts.of(text, titles.get(article_id, "")).stored(), pid))
+        db.executemany("UPDATE passages SET facts = ? WHERE id = ?", updates)
+        db.executemany("UPDATE articles SET facts = ? WHERE id = ?",
+                       [(article_facts(lines).stored(), article_id)
+                        for article_id, lines in texts.items()])
 
     # ---- connections --------------------------------------------------------------------
     @property
@@ -208,6 +234,15 @@ class Store:
         ).fetchall()
         return {row[0]: StoredPassage(*row) for row in rows}
 
+    def languages(self, ids: Sequence[int]) -> dict[int, str]:
+        """Each passage's language (its article's)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return dict(self.db.execute(
+            "SELECT p.id, a.language FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"WHERE p.id IN ({marks})", [int(i) for i in ids]).fetchall())
+
     def vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
         if not ids:
             return {}
@@ -223,18 +258,21 @@ class Store:
             f"({','.join('?' * len(ids))})", ids).fetchall()
         return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
 
-    def article_texts(self, article_ids: Iterable[str],
-                      limit: int = ARTICLE_TEXT_PASSAGES) -> dict[str, str]:
-        """The headline and first sentences of each article, one a line (a long report or log
-        is read up to `limit` passages: the ranker's article features need its gist)."""
+    def facts(self, ids: Sequence[int]) -> dict[int, Facts]:
+        """Each passage's facts, as index/facts.py computed them when it was written."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, facts FROM passages WHERE id IN ({marks})",
+                               [int(i) for i in ids]).fetchall()
+        return {pid: Facts.from_stored(facts) for pid, facts in rows}
+
+    def article_facts(self, article_ids: Iterable[str]) -> dict[str, Facts]:
+        """Each whole article's facts."""
         ids = list(article_ids)
-        texts: dict[str, list[str]] = {}
-        for article_id, text in self.db.execute(
-                f"SELECT article_id, text FROM (SELECT article_id, text, id, row_number() OVER "
-                f"(PARTITION BY article_id ORDER BY id) AS n FROM passages WHERE article_id IN "
-                f"({','.join('?' * len(ids))})) WHERE n <= ? ORDER BY id", [*ids, limit]):
-            texts.setdefault(article_id, []).append(text)
-        return {article_id: "\n".join(lines) for article_id, lines in texts.items()}
+        rows = self.db.execute(f"SELECT id, facts FROM articles WHERE id IN "
+                               f"({','.join('?' * len(ids))})", ids).fetchall()
+        return {article_id: Facts.from_stored(facts) for article_id, facts in rows}
 
     def language_centroids(self) -> dict[str, np.ndarray]:
         """The mean passage vector of each article language."""
@@ -300,9 +338,10 @@ class Store:
                 self._delete(db, article.id, recount)
                 db.execute(
                     "INSERT INTO articles(id, title, source, published, language, file_size, "
-                    "file_mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "file_mtime_ns, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (article.id, article.title, article.source, article.published,
-                     article.language, article.file_size, article.file_mtime_ns),
+                     article.language, article.file_size, article.file_mtime_ns,
+                     article_facts([p.text for p in passages]).stored()),
                 )
                 if not recount:
                     self._add_to_language_sum(db, article.language,
@@ -311,9 +350,10 @@ class Store:
                 for passage, vector in zip(passages, vectors, strict=True):
                     cur = db.execute(
                         "INSERT INTO passages(article_id, paragraph, sentence, text, context, "
-                        "vector) VALUES (?, ?, ?, ?, ?, ?)",
+                        "vector, facts) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (article.id, passage.paragraph, passage.sentence, passage.text,
-                         passage.context, np.asarray(vector, dtype=np.float32).tobytes()),
+                         passage.context, np.asarray(vector, dtype=np.float32).tobytes(),
+                         Facts.of(passage.text, article.title).stored()),
                     )
                     db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)",
                                (cur.lastrowid, passage.text))
@@ -425,6 +465,11 @@ class Store:
     def passage_ids(self, article_id: str) -> list[int]:
         rows = self.db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))
         return [row[0] for row in rows]
+
+
+def article_facts(texts: Sequence[str]) -> Facts:
+    """The facts of an article from its passages' texts, in order (its headline first)."""
+    return Facts.of("\n".join(texts[:ARTICLE_TEXT_PASSAGES]))
 
 
 def new_index(dimension: int, vectors: np.ndarray) -> faiss.Index:

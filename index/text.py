@@ -178,9 +178,17 @@ def mentions(term: str, text_words: list[str]) -> bool:
         f = fold(w)
         if f == t or f.startswith(stem):
             return True
-        if len(t) >= 5 and SequenceMatcher(None, t, f).ratio() >= 0.75:
+        if len(t) >= 5 and _alike_spelling(t, f):
             return True  # spellings of one name: 'Fertchouk' ~ 'Ferchuk'
     return False
+
+
+@lru_cache(maxsize=200_000)
+def _alike_spelling(a: str, b: str) -> bool:
+    matcher = SequenceMatcher(None, a, b)
+    # the quick ratios bound the ratio from above: most words are ruled out without it
+    return (matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75
+            and matcher.ratio() >= 0.75)
 
 
 # ---- countries ----------------------------------------------------------------------

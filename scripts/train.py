@@ -41,10 +41,8 @@ sys.path.insert(0, str(REPO))
 
 from bot.bank import Bank, Question, load_bank  # noqa: E402
 from index import learned_weights  # noqa: E402
-from index.articles import read_corpus_file  # noqa: E402
 from index.embeddings import Embedder  # noqa: E402
 from index.knowledge import RANKED_CANDIDATES, KnowledgeBase  # noqa: E402
-from index.passages import split_article  # noqa: E402
 from index.rank import (  # noqa: E402
     DECISION_FEATURES,
     DECISION_FILE,
@@ -133,15 +131,11 @@ def fold_embedder(deltas: Path, models_dir: Path) -> Embedder:
 
 
 def collect(bank: Bank, found: dict[str, list[list]]) -> list[Sample]:
-    articles = {}
-    for path in bank.article_files:
-        article = read_corpus_file(path)
-        articles[article.id] = "\n".join(p.text for p in split_article(article))
     samples = []
     for setting in ("bank", "alone"):
         for q, candidates in zip(bank.questions, found[setting], strict=True):
             terms = QuestionTerms.of(q.question)
-            rows = features(terms, candidates, articles)
+            rows = features(terms, candidates)
             labels = np.array([q.is_gold(c.hit.passage.article_id, c.hit.passage.text)
                                for c in candidates], dtype=np.int8)
             home = q.article or SEED_ARTICLE

@@ -84,6 +84,18 @@ def test_without_knowing_what_is_counted_only_the_figure_is_said():
     assert render("how many monitors were shipped?", SHIPPED, "fr", "en") is None
 
 
+def test_only_counted_things_are_compared_by_meaning_never_a_sentence_for_a_bare_figure():
+    asked: list[list[str]] = []
+
+    def recording(thing: str, nouns: list[str]) -> int | None:
+        asked.append(list(nouns))
+        return None
+
+    sentence = "Norway delivered 40 generators to Kharkiv in shipment 5."
+    assert render("how many radios were sent?", sentence, "en", "en", recording) is None
+    assert asked == [["generators"]]
+
+
 @pytest.mark.parametrize("lang, expected", [
     ("en", "More than €12 million"),
     ("fr", "Plus de 12 millions\u00a0€"),

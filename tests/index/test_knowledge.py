@@ -121,3 +121,27 @@ def test_an_index_of_an_older_version_is_rebuilt_from_the_corpus(kb, embedder, c
     assert reopened.problems() == []
     assert set(reopened.store.language_centroids()) == {"fr"}
     assert "sept mille" in reopened.search("how many laptops were sent?", k=1)[0].passage.text
+
+
+def test_an_index_without_stored_facts_gets_them_in_place_without_re_embedding(kb, embedder,
+                                                                                caplog):
+    from index.facts import Facts
+
+    added = kb.add(from_pasted_text(NEW)).article
+    before = kb.store.db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
+    generation = kb.store.generation()
+    _run_sql(kb, "ALTER TABLE passages DROP COLUMN facts", "ALTER TABLE articles DROP COLUMN facts",
+             "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with caplog.at_level("WARNING"):
+        reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    assert not any("another version" in r.message for r in caplog.records)
+    assert reopened.store.db.execute(
+        "SELECT id, vector FROM passages ORDER BY id").fetchall() == before
+    assert reopened.store.generation() == generation and reopened.problems() == []
+    candidates = reopened.candidates("how many field kitchens did Norway pay for?")
+    kitchens = next(c for c in candidates if c.hit.passage.article_id == added.id
+                    and "twelve" in c.hit.passage.text)
+    assert kitchens.facts == Facts.of(kitchens.hit.passage.text, added.title)
+    assert kitchens.article.countries == {"NO"} and kitchens.facts.has_number
+    answer_text = reopened.search("how many field kitchens did Norway pay for?", k=1)[0]
+    assert answer_text.passage.text.startswith("Norway has paid for twelve")

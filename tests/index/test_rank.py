@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import text
+from index.facts import Facts, folded
 from index.rank import (
     DECISION_FEATURES,
     DECISION_FILE,
@@ -61,8 +63,7 @@ def test_files_of_other_features_are_refused(tmp_path):
 def test_features_of_real_candidates(kb):
     question = "how many routers did Latvia send?"
     candidates = kb.candidates(question)
-    articles = kb.store.article_texts({c.hit.passage.article_id for c in candidates})
-    rows = features(QuestionTerms.of(question), candidates, articles)
+    rows = features(QuestionTerms.of(question), candidates)
     assert rows.shape == (len(candidates), len(FEATURES))
     assert np.isfinite(rows).all()
     routers = next(i for i, c in enumerate(candidates) if "1 000 routeurs" in c.hit.passage.text)
@@ -86,8 +87,9 @@ def test_a_country_in_the_headline_counts_for_its_sentences(kb):
     passage = replace(hit.passage, title="Norway funds 25 mobile water-purification units",
                       text="Each unit can clean 12,000 litres of water an hour, and the package "
                            "cost 4.5 million euros.")
-    candidate = Candidate(replace(hit, passage=passage), np.zeros(3), 0.5, 0.5)
-    row = dict(zip(FEATURES, features(QuestionTerms.of(question), [candidate], {})[0],
+    candidate = Candidate(replace(hit, passage=passage), np.zeros(3), 0.5, 0.5,
+                          Facts.of(passage.text, passage.title), Facts.of(passage.text))
+    row = dict(zip(FEATURES, features(QuestionTerms.of(question), [candidate])[0],
                    strict=True))
     assert row["question_countries"] == 1 and row["countries_missing"] == 0
     assert row["key_terms_missing"] == 0 and row["key_term_coverage"] == 1
@@ -130,10 +132,8 @@ def test_training_is_deterministic():
 def test_a_texts_facts_find_a_stem_or_trigram_exactly_where_one_of_its_words_has_it(body):
     """The facts keep the text's words in Latin letters, not sets of their stems and trigrams:
     looking them up must give what the sets would."""
-    from index import rank
-
-    facts = rank._text_facts(body, "Aid to Ukraine")
-    words = {rank._folded(w) for w in rank.text.words(f"Aid to Ukraine {body}")}
+    facts = Facts.of(body, "Aid to Ukraine")
+    words = {folded(w) for w in text.words(f"Aid to Ukraine {body}")}
     stems = {w[:5] for w in words}
     trigrams = {w[i:i + 3] for w in words for i in range(len(w) - 2)}
     probes = stems | trigrams | {w[:4] for w in words} | {w[1:4] for w in words} \
