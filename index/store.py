@@ -40,6 +40,8 @@ ARTICLE_TEXT_PASSAGES = 200
 # question at 100k passages. The dense search still finds those passages. Below this many
 # passages nothing is left out.
 COMMON_TERM_ROWS = 2000
+# (table, column) added to the schema since its first version, all TEXT NOT NULL DEFAULT ''
+_ADDED_COLUMNS = (("articles", "facts"), ("passages", "facts"))
 _QUOTED_TERM = re.compile(r'"[^"]*"')
 
 # One thread per FAISS search: a question gains nothing from OpenMP's threads, and waking them
@@ -136,25 +138,29 @@ class Store:
             version = self.meta("schema_version")
             if version is None:
                 self._set_meta(db, "generation", "0")
-            elif version == "3":
-                log.warning("computing what the ranker reads of each stored passage (once, for "
-                            "this version of aidbot)")
-                self._add_facts(db)
             elif version != str(SCHEMA_VERSION):
-                # derived data: emptied here, indexed again from the corpus by the next sync
-                log.warning("the index was built by another version of aidbot: "
-                            "rebuilding it from the corpus")
-                for table in ("passages_fts", "passages_tri", "passages", "articles",
-                              "language_sums"):
-                    db.execute(f"DELETE FROM {table}")
-                self._bump(db)
+                # tables an earlier version created lack the columns added since
+                for table, column in _ADDED_COLUMNS:
+                    if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT NOT NULL "
+                                   "DEFAULT ''")
+                if version == "3":
+                    log.warning("computing what the ranker reads of each stored passage (once, "
+                                "for this version of aidbot)")
+                    self._fill_facts(db)
+                else:
+                    # derived data: emptied here, indexed again from the corpus by the next sync
+                    log.warning("the index was built by another version of aidbot: "
+                                "rebuilding it from the corpus")
+                    for table in ("passages_fts", "passages_tri", "passages", "articles",
+                                  "language_sums"):
+                        db.execute(f"DELETE FROM {table}")
+                    self._bump(db)
             self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
 
     @staticmethod
-    def _add_facts(db: sqlite3.Connection) -> None:
-        """The facts columns of schema 4, filled from the stored text: no re-embedding."""
-        db.execute("ALTER TABLE articles ADD COLUMN facts TEXT NOT NULL DEFAULT ''")
-        db.execute("ALTER TABLE passages ADD COLUMN facts TEXT NOT NULL DEFAULT ''")
+    def _fill_facts(db: sqlite3.Connection) -> None:
+        """The facts of schema 4, computed from the stored text: no re-embedding."""
         titles = dict(db.execute("SELECT id, title FROM articles"))
         texts: dict[str, list[str]] = {}
         updates = []

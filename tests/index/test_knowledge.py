@@ -68,6 +68,10 @@ def test_missing_or_damaged_vector_file_is_rebuilt(kb, embedder):
     assert "sept mille" in reopened.search("how many laptops were sent?", k=1)[0].passage.text
 
 
+# what an index written before the ranker's facts were stored lacks
+WITHOUT_FACTS = ("ALTER TABLE passages DROP COLUMN facts", "ALTER TABLE articles DROP COLUMN facts")
+
+
 def _run_sql(kb: KnowledgeBase, *statements: str) -> None:
     """Change the index behind the knowledge base's back, as another version would have."""
     db = sqlite3.connect(kb.index_dir / "aidbot.sqlite")
@@ -114,7 +118,7 @@ def test_language_centroids_follow_adds_removes_and_a_model_change(kb, embedder)
 
 def test_an_index_of_an_older_version_is_rebuilt_from_the_corpus(kb, embedder, caplog):
     _run_sql(kb, "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
-             "DELETE FROM language_sums")
+             "DELETE FROM language_sums", *WITHOUT_FACTS)
     with caplog.at_level("WARNING"):
         reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
     assert any("another version" in r.message for r in caplog.records)
@@ -130,8 +134,7 @@ def test_an_index_without_stored_facts_gets_them_in_place_without_re_embedding(k
     added = kb.add(from_pasted_text(NEW)).article
     before = kb.store.db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
     generation = kb.store.generation()
-    _run_sql(kb, "ALTER TABLE passages DROP COLUMN facts", "ALTER TABLE articles DROP COLUMN facts",
-             "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    _run_sql(kb, *WITHOUT_FACTS, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with caplog.at_level("WARNING"):
         reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
     assert not any("another version" in r.message for r in caplog.records)
@@ -145,3 +148,15 @@ def test_an_index_without_stored_facts_gets_them_in_place_without_re_embedding(k
     assert kitchens.article.countries == {"NO"} and kitchens.facts.has_number
     answer_text = reopened.search("how many field kitchens did Norway pay for?", k=1)[0]
     assert answer_text.passage.text.startswith("Norway has paid for twelve")
+
+
+def test_an_index_an_earlier_version_rebuilt_after_a_later_one_gets_its_facts(kb, embedder):
+    """A later version's columns are kept by an earlier one, which leaves them empty."""
+    from index.facts import Facts
+
+    _run_sql(kb, "UPDATE passages SET facts = ''", "UPDATE articles SET facts = ''",
+             "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    reopened = KnowledgeBase(kb.corpus_dir, kb.index_dir, embedder)
+    laptops = reopened.candidates("how many laptops were sent?")[0]
+    assert laptops.facts == Facts.of(laptops.hit.passage.text, laptops.hit.passage.title)
+    assert laptops.article.countries >= {"EE", "LU"}
