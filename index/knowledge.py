@@ -348,7 +348,7 @@ class KnowledgeBase:
     def rank(self, question: str, k: int = RANKED_CANDIDATES) -> tuple[QuestionTerms, list[Ranked]]:
         """Candidates ordered by the learned ranker, best first."""
         terms = QuestionTerms.of(question)
-        # the candidates first: loading the model after the ranker costs 60 MB more at its peak
+        # the candidates first: the model loaded after the ranker peaks about 50 MB higher
         candidates = self.candidates(question, k)
         return terms, self.ranker.rank(terms, candidates)
 
