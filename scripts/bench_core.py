@@ -3,10 +3,11 @@ at 10,000 and 100,000 synthetic passages, ingestion throughput, `aidbot list` an
 `aidbot ask` (process start to answer), and the running bot (`aidbot run` against the local fake
 Bot API server): start-up to its first poll, first answer, peak RSS.
 
-Each measure is taken for the int8 ONNX encoder the bot runs and, in the same run, for the
-model's float weights on torch with two passes per passage as before the int8 encoder (the
-"float" column: the previous behaviour, to compare with). The machine's load average is
-reported: figures from a loaded machine are upper bounds.
+Each warm `ask` latency comes with the time an ask spends in each of its stages (STAGES), to say
+what bounds it. Each measure is taken for the int8 ONNX encoder the bot runs and, in the same
+run, for the model's float weights on torch with two passes per passage as before the int8
+encoder (the "float" column: the previous behaviour, to compare with). The machine's load
+average is reported: figures from a loaded machine are upper bounds.
 
     .venv/bin/python scripts/bench_core.py [--sizes 10000 100000] [--encoders int8 float]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -25,7 +27,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -36,11 +41,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "bot"))
 
 from bot.answer import Answerer  # noqa: E402
-from index import bundled_model  # noqa: E402
+from index import bundled_model, rank  # noqa: E402
 from index.articles import from_pasted_text  # noqa: E402
 from index.embeddings import Embedder  # noqa: E402
 from index.knowledge import KnowledgeBase  # noqa: E402
-from index.store import NewPassage, StoredArticle  # noqa: E402
+from index.store import NewPassage, Store, StoredArticle  # noqa: E402
 
 QUESTIONS = ["how many laptops were sent?", "qui dirige la coalition IT ?",
              "скільки дронів FPV передали?", "What did Latvia send?",
@@ -90,18 +95,65 @@ def distinct_questions(count: int) -> list[str]:
     return out
 
 
+# where a warm ask spends its time: (owner, attribute, label); the full-text queries run in
+# threads beside the question's encoding, the rest one after another
+STAGES = (
+    (Embedder, "queries", "encoder (question, names, counted things)"),
+    (Store, "full_text", "full-text queries (in threads)"),
+    (Store, "languages", "SQLite: languages of the dense pool"),
+    (Store, "passages", "SQLite: candidate passages"),
+    (Store, "vectors", "SQLite: vectors"),
+    (Store, "facts", "SQLite: passage facts"),
+    (Store, "article_facts", "SQLite: article facts"),
+    (rank, "features", "ranker features"),
+    (rank.Ranker, "scores", "ranker boosters"),
+    (Answerer, "_can_answer", "answer checks"),
+    (Answerer, "_compose", "reply"),
+)
+
+
+@contextmanager
+def timed_stages() -> Iterator[dict[str, float]]:
+    """Seconds spent in each of STAGES while the block runs."""
+    totals = dict.fromkeys((label for _, _, label in STAGES), 0.0)
+    lock = threading.Lock()
+
+    def timed(function, label: str):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                with lock:
+                    totals[label] += time.perf_counter() - start
+        return run
+
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in STAGES]
+    for (owner, name, label), (_, _, function) in zip(STAGES, originals, strict=True):
+        setattr(owner, name, timed(function, label))
+    try:
+        yield totals
+    finally:
+        for owner, name, function in originals:
+            setattr(owner, name, function)
+
+
 def latency(answerer: Answerer, asks: int = 200) -> dict:
     answerer.warm_up()  # what a running bot does at start, in the background
     for q in ("warm up", "réchauffer"):
         answerer.ask(q)
     times = []
-    for q in distinct_questions(asks):
-        start = time.perf_counter()
-        answerer.ask(q)
-        times.append((time.perf_counter() - start) * 1000)
+    with timed_stages() as stages:
+        for q in distinct_questions(asks):
+            start = time.perf_counter()
+            answerer.ask(q)
+            times.append((time.perf_counter() - start) * 1000)
     times.sort()
     return {"p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1), "asks": len(times)}
+            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1), "asks": len(times),
+            "stages_ms_per_ask": {label: round(seconds * 1000 / asks, 2)
+                                  for label, seconds in stages.items()}}
 
 
 def fill_synthetic(kb: KnowledgeBase, embedder: Embedder, total: int) -> None:
