@@ -14,7 +14,7 @@ from babel import Locale
 from index import language as languages
 from index import text
 from index.knowledge import KnowledgeBase
-from index.rank import Ranked
+from index.rank import Ranked, lacks_what_is_asked
 from index.search import Hit
 
 from . import messages, render
@@ -135,7 +135,7 @@ class Answerer:
         if not ranked or probability < self.kb.ranker.veto_for(ranked) or not (
                 probability >= self.kb.ranker.sure
                 or (self._relevant(question, hits[0], hits)
-                    and self._can_answer(question, key_terms, hits[0]))):
+                    and self._can_answer(key_terms, ranked[0]))):
             return Selection(probability, ranked, [])
         best = hits[0]
         chosen = [best]
@@ -148,7 +148,7 @@ class Answerer:
             another_article = (h.passage.article_id not in articles
                                and r.score >= self.kb.ranker.extra_score)
             if (close or another_article) and h.passage.paragraph > 0 \
-                    and self._can_answer(question, key_terms, h):
+                    and self._can_answer(key_terms, r):
                 chosen.append(h)
                 articles.add(h.passage.article_id)
         return Selection(probability, ranked, chosen)
@@ -162,15 +162,12 @@ class Answerer:
         headline = self.kb.headline_score(question, top.passage.article_id)
         return top.dense - headline >= MIN_GAP_OVER_HEADLINE
 
-    def _can_answer(self, question: str, terms: list[str], hit: Hit) -> bool:
-        sentence = hit.passage.text
-        if text.asks_price(question) and not text.has_money(sentence):
+    def _can_answer(self, terms: list[str], candidate: Ranked) -> bool:
+        """It holds the count, price or date asked for, and names the names and figures."""
+        if lacks_what_is_asked(candidate.row):
             return False
-        if text.asks_how_many(question) and not text.has_number(sentence):
-            return False
-        if text.asks_when(question) and not text.has_date(sentence):
-            return False
-        return all(self._mentioned(term, sentence, hit.passage.title) for term in terms)
+        passage = candidate.hit.passage
+        return all(self._mentioned(term, passage.text, passage.title) for term in terms)
 
     def _mentioned(self, term: str, sentence: str, title: str) -> bool:
         text_words = text.words(f"{title} {sentence}")

@@ -314,6 +314,16 @@ DECISION_FEATURES = ("logit_top", "second_article_margin", "articles",
                      "country_unmet")
 
 
+_ASKED_AND_HELD = tuple((FEATURES.index(asked), FEATURES.index(held)) for asked, held in (
+    ("asks_count", "has_number"), ("asks_price", "has_money"), ("asks_when", "has_date")))
+
+
+def lacks_what_is_asked(row: np.ndarray) -> bool:
+    """The question asks for a count, a price or a date that the sentence (a FEATURES row) does
+    not hold."""
+    return any(row[asked] and not row[held] for asked, held in _ASKED_AND_HELD)
+
+
 def decision_features(ranked: list[Ranked]) -> list[float]:
     top = ranked[0]
     other_article = next((r.score for r in ranked[1:]
