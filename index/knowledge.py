@@ -323,8 +323,7 @@ class KnowledgeBase:
         if not hits:
             return []
         query = self._query_vector(question)
-        ids = [h.passage.id for h in hits]
-        vectors, facts = self.store.vectors(ids), self.store.facts(ids)
+        stored = self.store.vectors_and_facts([h.passage.id for h in hits])
         article_ids = {h.passage.article_id for h in hits}
         headlines = self.store.headline_vectors(article_ids)
         article_facts = self.store.article_facts(article_ids)
@@ -332,10 +331,10 @@ class KnowledgeBase:
             centroids = self._centroids
         out = []
         for h in hits:
-            vector, passage = vectors.get(h.passage.id), facts.get(h.passage.id)
             article = article_facts.get(h.passage.article_id)
-            if vector is None or passage is None or article is None:
+            if h.passage.id not in stored or article is None:
                 continue  # its article was removed since the search read it
+            vector, passage = stored[h.passage.id]
             headline = headlines.get(h.passage.article_id)
             centroid = centroids.get(h.passage.language)
             out.append(Candidate(

@@ -314,14 +314,20 @@ DECISION_FEATURES = ("logit_top", "second_article_margin", "articles",
                      "country_unmet")
 
 
+# what the question asks for, and what a sentence must hold to give it: a count, a price, a date
 _ASKED_AND_HELD = tuple((FEATURES.index(asked), FEATURES.index(held)) for asked, held in (
     ("asks_count", "has_number"), ("asks_price", "has_money"), ("asks_when", "has_date")))
 
 
+def _unmet(row: np.ndarray) -> list[float]:
+    """For each of _ASKED_AND_HELD, 1 when the question asks for it and the sentence (a FEATURES
+    row) does not hold it."""
+    return [float(row[asked] and not row[held]) for asked, held in _ASKED_AND_HELD]
+
+
 def lacks_what_is_asked(row: np.ndarray) -> bool:
-    """The question asks for a count, a price or a date that the sentence (a FEATURES row) does
-    not hold."""
-    return any(row[asked] and not row[held] for asked, held in _ASKED_AND_HELD)
+    """The question asks for a count, a price or a date that the sentence does not hold."""
+    return any(_unmet(row))
 
 
 def decision_features(ranked: list[Ranked]) -> list[float]:
@@ -332,10 +338,7 @@ def decision_features(ranked: list[Ranked]) -> list[float]:
     articles = len({r.hit.passage.article_id for r in ranked})
     row = dict(zip(FEATURES, map(float, top.row), strict=True))
     return [math.log(p / (1 - p)), top.score - other_article,
-            math.log(articles), *(row[name] for name in _TOP_FEATURES),
-            row["asks_count"] * (1 - row["has_number"]),
-            row["asks_price"] * (1 - row["has_money"]),
-            row["asks_when"] * (1 - row["has_date"]),
+            math.log(articles), *(row[name] for name in _TOP_FEATURES), *_unmet(top.row),
             row["asks_country"] * (1 - row["names_country"])]
 
 

@@ -264,14 +264,16 @@ class Store:
             f"({','.join('?' * len(ids))})", ids).fetchall()
         return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
 
-    def facts(self, ids: Sequence[int]) -> dict[int, Facts]:
-        """Each passage's facts, as index/facts.py computed them when it was written."""
+    def vectors_and_facts(self, ids: Sequence[int]) -> dict[int, tuple[np.ndarray, Facts]]:
+        """Each passage's vector, and its facts as index/facts.py computed them when it was
+        written."""
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT id, facts FROM passages WHERE id IN ({marks})",
+        rows = self.db.execute(f"SELECT id, vector, facts FROM passages WHERE id IN ({marks})",
                                [int(i) for i in ids]).fetchall()
-        return {pid: Facts.from_stored(facts) for pid, facts in rows}
+        return {pid: (np.frombuffer(vector, dtype=np.float32), Facts.from_stored(facts))
+                for pid, vector, facts in rows}
 
     def article_facts(self, article_ids: Iterable[str]) -> dict[str, Facts]:
         """Each whole article's facts."""
