@@ -22,7 +22,7 @@ from .faults import crash_point
 from .passages import split_article
 from .rank import Candidate, QuestionTerms, Ranked, Ranker
 from .search import Hit, cosine_scores, match_expression, rank_hits, trigram_expression
-from .store import NewPassage, Store, StoredArticle, suits
+from .store import NewPassage, PassageLanguages, Store, StoredArticle, suits
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class KnowledgeBase:
         self._thread_lock = threading.RLock()
         self._vectors: faiss.Index | None = None
         self._centroids: dict[str, np.ndarray] = {}
+        self._languages = PassageLanguages.of([])
         self._generation = -1
         self._swap = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
@@ -195,8 +196,10 @@ class KnowledgeBase:
         self.store.save_vectors(index, generation)
         crash_point("vectors-saved")
         centroids = self.store.language_centroids()
+        languages = self.store.all_languages()
         with self._swap:
             self._vectors, self._centroids, self._generation = index, centroids, generation
+            self._languages = languages
 
     def _embed_passages(self, passages: list, progress: bool) -> np.ndarray:
         """Mean of the sentence's own vector and the vector of the sentence in its context
@@ -265,9 +268,11 @@ class KnowledgeBase:
                 return self._vectors
         index = self.store.load_vectors(generation, save=save)
         centroids = self.store.language_centroids()
+        languages = self.store.all_languages()
         with self._swap:
             if generation >= self._generation or force:
                 self._vectors, self._centroids, self._generation = index, centroids, generation
+                self._languages = languages
             return self._vectors
 
     def _query_vector(self, question: str) -> np.ndarray:
@@ -299,9 +304,12 @@ class KnowledgeBase:
         trigram = [pid for pid, _ in trigram_search.result()]
         missing = [pid for pid in dict.fromkeys(lexical + trigram) if pid not in dense]
         dense.update(cosine_scores(query, self.store.vectors(missing)))
-        languages = self.store.languages(list(dense))
         with self._swap:
-            centroids = self._centroids
+            centroids, known = self._centroids, self._languages
+        languages = known.lookup(list(dense))
+        written_since = [pid for pid in dense if pid not in languages]
+        if written_since:  # found by the full-text channels, which read the live store
+            languages.update(self.store.languages(written_since))
         if set(languages.values()) - centroids.keys():
             # a passage of a language this snapshot lacks was written (or removed) since
             centroids = self.store.language_centroids()

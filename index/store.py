@@ -105,6 +105,33 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class PassageLanguages:
+    """Passage ids in ascending order, and each one's language as an index into `names`."""
+    ids: np.ndarray
+    codes: np.ndarray
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[int, str]]) -> PassageLanguages:
+        names = tuple(sorted({language for _, language in rows}))
+        code = {name: i for i, name in enumerate(names)}
+        return cls(np.fromiter((pid for pid, _ in rows), np.int64, len(rows)),
+                   np.fromiter((code[language] for _, language in rows), np.int16, len(rows)),
+                   names)
+
+    def lookup(self, ids: Sequence[int]) -> dict[int, str]:
+        """The languages of those of `ids` it holds."""
+        if not len(self.ids) or not ids:
+            return {}
+        wanted = np.asarray(ids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
+        held = self.ids[at] == wanted
+        return {int(pid): self.names[code]
+                for pid, code in zip(wanted[held].tolist(), self.codes[at[held]].tolist(),
+                                     strict=True)}
+
+
+@dataclass(frozen=True)
 class StoredPassage:
     id: int
     article_id: str
@@ -248,6 +275,13 @@ class Store:
         return dict(self.db.execute(
             "SELECT p.id, a.language FROM passages p JOIN articles a ON a.id = p.article_id "
             f"WHERE p.id IN ({marks})", [int(i) for i in ids]).fetchall())
+
+    def all_languages(self) -> PassageLanguages:
+        """Every passage's language, read once per generation: a question then looks up those
+        of its pool of hundreds of passages in memory, not in SQLite."""
+        return PassageLanguages.of(self.db.execute(
+            "SELECT p.id, a.language FROM passages p JOIN articles a ON a.id = p.article_id "
+            "ORDER BY p.id").fetchall())
 
     def vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
         if not ids:

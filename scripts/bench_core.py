@@ -100,7 +100,7 @@ def distinct_questions(count: int) -> list[str]:
 STAGES = (
     (Embedder, "queries", "encoder (question, names, counted things)"),
     (Store, "full_text", "full-text queries (in threads)"),
-    (Store, "languages", "SQLite: languages of the dense pool"),
+    (Store, "languages", "SQLite: languages of passages written since the snapshot"),
     (Store, "passages", "SQLite: candidate passages"),
     (Store, "vectors", "SQLite: vectors of passages the dense pool missed"),
     (Store, "vectors_and_facts", "SQLite: candidates' vectors and facts"),

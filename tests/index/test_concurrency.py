@@ -53,6 +53,24 @@ def test_a_language_written_after_the_readers_snapshot_is_ranked_with_its_baseli
     assert "sept mille" in answer.citations[0].quote
 
 
+def test_a_passage_written_after_the_readers_language_snapshot_is_found(kb):
+    """Passage languages are looked up in a snapshot taken with the vectors; a passage the
+    snapshot lacks (written since) gets its language from the store, not left out."""
+    kb.search("how many laptops were sent?")
+    with kb._swap:
+        before = kb._languages
+    assert len(before.ids) > 0
+    kb.add(from_pasted_text("Update on winter aid\nSweden sent 4 mobile boiler units to "
+                            "Kharkiv. Each heats a school."))
+    kb._refresh()  # the reader's vectors include the new passages, its languages do not
+    with kb._swap:
+        assert len(kb._languages.ids) > len(before.ids)
+        kb._languages = before
+    answer = Answerer(kb).ask("How many boiler units did Sweden send?")
+    assert answer.found
+    assert "boiler units" in answer.citations[0].quote
+
+
 def test_an_article_removed_between_search_and_ranking_is_left_out(kb):
     """The interleaving behind a KeyError seen under load: a question's search reads a passage,
     then its article is removed before the ranker reads the passage's vector."""
