@@ -1,7 +1,8 @@
 """Benchmark of the core (run on demand, not a test): warm `ask` latency at the seed corpus and
 at 10,000 and 100,000 synthetic passages, ingestion throughput, `aidbot list` and a cold
 `aidbot ask` (process start to answer), and the running bot (`aidbot run` against the local fake
-Bot API server): start-up to its first poll, first answer, peak RSS.
+Bot API server): start-up to its first poll, first answer, peak RSS; at each synthetic size,
+the full-text queries once nine in ten of its articles are removed in one write.
 
 Each warm `ask` latency comes with the time an ask spends in each of its stages (STAGES), to say
 what bounds it. Each measure is taken for the int8 ONNX encoder the bot runs and, in the same
@@ -44,7 +45,8 @@ from bot.answer import Answerer  # noqa: E402
 from index import bundled_model, rank  # noqa: E402
 from index.articles import from_pasted_text  # noqa: E402
 from index.embeddings import Embedder  # noqa: E402
-from index.knowledge import KnowledgeBase  # noqa: E402
+from index.knowledge import CANDIDATES, KnowledgeBase  # noqa: E402
+from index.search import match_expression, trigram_expression  # noqa: E402
 from index.store import NewPassage, Store, StoredArticle  # noqa: E402
 
 QUESTIONS = ["how many laptops were sent?", "qui dirige la coalition IT ?",
@@ -207,6 +209,27 @@ def ingestion(kb: KnowledgeBase, sentences: int = 600) -> dict:
             "passages_per_s": round(result.article.passages / seconds, 1)}
 
 
+def after_removal(kb: KnowledgeBase) -> dict:
+    """Nine in ten synthetic articles removed in one write (as when their files are gone at
+    start): how long the write takes, then the full-text queries of distinct questions."""
+    ids = [row[0] for row in kb.store.db.execute(
+        "SELECT id FROM articles WHERE id LIKE 'synthetic%' ORDER BY id")]
+    start = time.perf_counter()
+    kb.store.replace_articles([], remove=ids[len(ids) // 10:])
+    report: dict = {"write_seconds": round(time.perf_counter() - start, 1)}
+    for table, expression in (("passages_tri", trigram_expression),
+                              ("passages_fts", match_expression)):
+        times = []
+        for q in distinct_questions(200):
+            start = time.perf_counter()
+            kb.store.full_text(expression(q), CANDIDATES, table)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        report[f"{table}_p50_p95_ms"] = [round(statistics.median(times), 2),
+                                          round(times[int(len(times) * 0.95) - 1], 2)]
+    return report
+
+
 def two_passes(kb: KnowledgeBase, passages: list, progress: bool) -> np.ndarray:
     """How passages were embedded before: the sentence alone and in context, averaged."""
     alone = kb.embedder.passages([p.text for p in passages], progress=progress)
@@ -330,6 +353,7 @@ def _bench(encoder: str, sizes: list[int], models: Path, tmp: Path) -> dict:
         report[f"synthetic_{size}"]["ask_process_peak_rss_mb"] = ask_process_peak_mb(size_env)
         if size == max(sizes):
             report[f"running_bot_{size}"] = asyncio.run(running_bot(size_env))
+        report[f"synthetic_{size}"]["after_removing_90_percent"] = after_removal(big)
         big.close()
     report["load_average_at_end"] = load()
     return report

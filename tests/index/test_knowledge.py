@@ -160,3 +160,21 @@ def test_an_index_an_earlier_version_rebuilt_after_a_later_one_gets_its_facts(kb
     laptops = reopened.candidates("how many laptops were sent?")[0]
     assert laptops.facts == Facts.of(laptops.hit.passage.text, laptops.hit.passage.title)
     assert laptops.article.countries >= {"EE", "LU"}
+
+
+def full_text_bytes(kb) -> int:
+    return sum(kb.store.db.execute(f"SELECT coalesce(sum(length(block)), 0) FROM {table}_data"
+                                   ).fetchone()[0] for table in ("passages_fts", "passages_tri"))
+
+
+def test_removing_much_of_the_corpus_leaves_no_removed_text_in_the_full_text_index(kb):
+    """A question's full-text queries read what FTS5 keeps of removed passages until it merges
+    its segments: a write that removes a large share of the passages merges them."""
+    before = full_text_bytes(kb)
+    log = "\n".join(f"Convoy {i} brought {i + 3} generators and {i + 40} blankets to Sumy."
+                    for i in range(120))
+    added = kb.add(from_pasted_text(f"Convoy log for the winter\n{log}")).article
+    assert full_text_bytes(kb) > 2 * before
+    kb.remove(added.id)
+    assert full_text_bytes(kb) < 1.1 * before  # unmerged: 4 times as much
+    assert kb.store.full_text('"blankets"', 10) == []
