@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO / "tests" / "bot"))
 
 from bot.answer import Answerer  # noqa: E402
 from index import bundled_model, rank  # noqa: E402
-from index.articles import from_pasted_text  # noqa: E402
+from index.articles import from_pasted_text, make_article, write_corpus_file  # noqa: E402
 from index.embeddings import Embedder  # noqa: E402
 from index.knowledge import CANDIDATES, KnowledgeBase  # noqa: E402
 from index.search import match_expression, trigram_expression  # noqa: E402
@@ -160,7 +160,9 @@ def latency(answerer: Answerer, asks: int = 200) -> dict:
 
 def fill_synthetic(kb: KnowledgeBase, embedder: Embedder, total: int) -> None:
     """Synthetic passages with vectors near real sentence embeddings (embedding 100k passages
-    for real would measure the model, not the search)."""
+    for real would measure the model, not the search). Each synthetic article is a corpus file
+    too, recorded with its size and time, so that an `aidbot` process opening this corpus and
+    index keeps them (a synced open drops what the corpus lacks)."""
     rng = random.Random(1)
     base_texts = [synthetic_sentence(rng, i) for i in range(512)]
     base = embedder.passages(base_texts)
@@ -172,8 +174,10 @@ def fill_synthetic(kb: KnowledgeBase, embedder: Embedder, total: int) -> None:
         noise = np.random.default_rng(n).normal(0, 0.02, (per_article, base.shape[1]))
         vectors = base[[rng.randrange(len(base)) for _ in texts]] + noise
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        article = StoredArticle(f"synthetic{n:08d}", f"Synthetic convoy log {n}", "", "",
-                                "en", 0, 0)
+        written = make_article(f"Synthetic convoy log {n}", "\n".join(texts), lang="en")
+        stat = write_corpus_file(kb.corpus_dir, written).stat()
+        article = StoredArticle(written.id, written.title, "", "", "en", stat.st_size,
+                                stat.st_mtime_ns)
         rows.append((article, [NewPassage(1, j, t, t) for j, t in enumerate(texts)],
                      vectors.astype(np.float32)))
         n += per_article
@@ -213,7 +217,7 @@ def after_removal(kb: KnowledgeBase) -> dict:
     """Nine in ten synthetic articles removed in one write (as when their files are gone at
     start): how long the write takes, then the full-text queries of distinct questions."""
     ids = [row[0] for row in kb.store.db.execute(
-        "SELECT id FROM articles WHERE id LIKE 'synthetic%' ORDER BY id")]
+        "SELECT id FROM articles WHERE title LIKE 'Synthetic convoy log %' ORDER BY id")]
     start = time.perf_counter()
     kb.store.replace_articles([], remove=ids[len(ids) // 10:])
     report: dict = {"write_seconds": round(time.perf_counter() - start, 1)}
@@ -338,7 +342,9 @@ def _bench(encoder: str, sizes: list[int], models: Path, tmp: Path) -> dict:
     kb.remove(next(a.id for a in kb.articles() if a.title == "Convoy log for ingestion"))
     kb.close()
     for size in sizes:
-        big = KnowledgeBase(corpus, tmp / f"index-{size}", embedder)
+        big_corpus = tmp / f"corpus-{size}"
+        shutil.copytree(REPO / "corpus", big_corpus)
+        big = KnowledgeBase(big_corpus, tmp / f"index-{size}", embedder)
         start = time.perf_counter()
         fill_synthetic(big, embedder, size)
         report[f"synthetic_{size}"] = {
@@ -348,7 +354,7 @@ def _bench(encoder: str, sizes: list[int], models: Path, tmp: Path) -> dict:
             "recall@10_vs_exact": round(recall_vs_exact(big, embedder), 3),
             **latency(Answerer(big), asks=100),
         }
-        size_env = dict(env, AIDBOT_CORPUS_DIR=str(corpus),
+        size_env = dict(env, AIDBOT_CORPUS_DIR=str(big_corpus),
                         AIDBOT_INDEX_DIR=str(tmp / f"index-{size}"))
         report[f"synthetic_{size}"]["ask_process_peak_rss_mb"] = ask_process_peak_mb(size_env)
         if size == max(sizes):
