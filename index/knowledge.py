@@ -73,6 +73,7 @@ class KnowledgeBase:
         # the full-text search runs while the question is embedded (both release the GIL)
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aidbot-search")
         self._ranker: Ranker | None = None
+        self._ranker_lock = threading.Lock()
         if sync:
             self.sync()
 
@@ -321,9 +322,10 @@ class KnowledgeBase:
 
     @property
     def ranker(self) -> Ranker:
-        if self._ranker is None:
-            self._ranker = Ranker()
-        return self._ranker
+        with self._ranker_lock:
+            if self._ranker is None:
+                self._ranker = Ranker()
+            return self._ranker
 
     def candidates(self, question: str, k: int = RANKED_CANDIDATES) -> list[Candidate]:
         """The search hits with what the ranker needs beside them."""
@@ -355,9 +357,12 @@ class KnowledgeBase:
     def rank(self, question: str, k: int = RANKED_CANDIDATES) -> tuple[QuestionTerms, list[Ranked]]:
         """Candidates ordered by the learned ranker, best first."""
         terms = QuestionTerms.of(question)
-        # the candidates first: the model loaded after the ranker peaks about 50 MB higher
+        # the first time, the ranker loads while the question is searched: importing LightGBM
+        # (which imports scikit-learn) takes about 2.5 s, as long as loading the model and more
+        loading = self._pool.submit(lambda: self.ranker) if self._ranker is None else None
         candidates = self.candidates(question, k)
-        return terms, self.ranker.rank(terms, candidates)
+        ranker = loading.result() if loading is not None else self.ranker
+        return terms, ranker.rank(terms, candidates)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the model and the ranker
