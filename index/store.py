@@ -120,11 +120,13 @@ class PassageLanguages:
 
     @classmethod
     def of(cls, rows: Sequence[tuple[int, str]]) -> PassageLanguages:
+        """From (passage id, language) rows in any order."""
         names = tuple(sorted({language for _, language in rows}))
         code = {name: i for i, name in enumerate(names)}
-        return cls(np.fromiter((pid for pid, _ in rows), np.int64, len(rows)),
-                   np.fromiter((code[language] for _, language in rows), np.int16, len(rows)),
-                   names)
+        ids = np.fromiter((pid for pid, _ in rows), np.int64, len(rows))
+        codes = np.fromiter((code[language] for _, language in rows), np.int16, len(rows))
+        order = np.argsort(ids, kind="stable")
+        return cls(ids[order], codes[order], names)
 
     def lookup(self, ids: Sequence[int]) -> dict[int, str]:
         """The languages of those of `ids` it holds."""
@@ -285,10 +287,12 @@ class Store:
 
     def all_languages(self) -> PassageLanguages:
         """Every passage's language, read once per generation: a question then looks up those
-        of its pool of hundreds of passages in memory, not in SQLite."""
+        of its pool of hundreds of passages in memory, not in SQLite. Sorted in memory: ordered
+        by id, SQLite reads the passage rows themselves (text, vector, facts), not just an
+        index, and took 200-300 ms at 100,000 passages instead of about 100."""
         return PassageLanguages.of(self.db.execute(
-            "SELECT p.id, a.language FROM passages p JOIN articles a ON a.id = p.article_id "
-            "ORDER BY p.id").fetchall())
+            "SELECT p.id, a.language FROM passages p JOIN articles a ON a.id = p.article_id"
+        ).fetchall())
 
     def vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
         if not ids:
@@ -411,8 +415,8 @@ class Store:
                                (cur.lastrowid, latin_folded(passage.text)))
             if recount:
                 self._count_language_sums(db)
-            left = db.execute("SELECT count(*) FROM passages").fetchone()[0]
-            if changed and changed >= FULL_TEXT_MERGE_SHARE * left:
+            if changed and changed >= FULL_TEXT_MERGE_SHARE * db.execute(
+                    "SELECT count(*) FROM passages").fetchone()[0]:
                 for table in ("passages_fts", "passages_tri"):
                     db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
             if model is not None:

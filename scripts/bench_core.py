@@ -141,6 +141,12 @@ def timed_stages() -> Iterator[dict[str, float]]:
             setattr(owner, name, function)
 
 
+def p50_p95(times: list[float], digits: int) -> tuple[float, float]:
+    ordered = sorted(times)
+    return (round(statistics.median(ordered), digits),
+            round(ordered[int(len(ordered) * 0.95) - 1], digits))
+
+
 def latency(answerer: Answerer, asks: int = 200) -> dict:
     answerer.warm_up()  # what a running bot does at start, in the background
     for q in ("warm up", "réchauffer"):
@@ -151,9 +157,8 @@ def latency(answerer: Answerer, asks: int = 200) -> dict:
             start = time.perf_counter()
             answerer.ask(q)
             times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {"p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1), "asks": len(times),
+    p50, p95 = p50_p95(times, 1)
+    return {"p50_ms": p50, "p95_ms": p95, "asks": len(times),
             "stages_ms_per_ask": {label: round(seconds * 1000 / asks, 2)
                                   for label, seconds in stages.items()}}
 
@@ -228,9 +233,7 @@ def after_removal(kb: KnowledgeBase) -> dict:
             start = time.perf_counter()
             kb.store.full_text(expression(q), CANDIDATES, table)
             times.append((time.perf_counter() - start) * 1000)
-        times.sort()
-        report[f"{table}_p50_p95_ms"] = [round(statistics.median(times), 2),
-                                          round(times[int(len(times) * 0.95) - 1], 2)]
+        report[f"{table}_p50_p95_ms"] = list(p50_p95(times, 2))
     return report
 
 

@@ -58,14 +58,14 @@ def test_a_passage_written_after_the_readers_language_snapshot_is_found(kb):
     snapshot lacks (written since) gets its language from the store, not left out."""
     kb.search("how many laptops were sent?")
     with kb._swap:
-        before = kb._languages
+        before = kb._languages[1]
     assert len(before.ids) > 0
     kb.add(from_pasted_text("Update on winter aid\nSweden sent 4 mobile boiler units to "
                             "Kharkiv. Each heats a school."))
+    assert len(kb.store.all_languages().ids) > len(before.ids)
     kb._refresh()  # the reader's vectors include the new passages, its languages do not
     with kb._swap:
-        assert len(kb._languages.ids) > len(before.ids)
-        kb._languages = before
+        kb._languages = (kb._generation, before)
     answer = Answerer(kb).ask("How many boiler units did Sweden send?")
     assert answer.found
     assert "boiler units" in answer.citations[0].quote
