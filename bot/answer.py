@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -86,8 +85,6 @@ def reply_language(question: str, hint: str | None = None) -> str:
 class Answerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._short_texts: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._short_texts_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load now what the first answers would wait for (the model, the ranker, the CLDR
@@ -129,7 +126,7 @@ class Answerer:
         the best of another article and the ranker scores them as answering too. Nothing
         chosen: "I don't know"."""
         terms, ranked = self.kb.rank(question)
-        probability = self.kb.ranker.answer_probability(ranked)
+        probability = self.kb.answer_probability(terms, ranked)
         hits = [r.hit for r in ranked]
         key_terms = list(terms.key_terms)
         if not ranked or probability < self.kb.ranker.veto_for(ranked) or not (
@@ -183,31 +180,15 @@ class Answerer:
         names = [w for w in text_words if w[:1].isupper() and len(w) > 2]
         if not names:
             return False
-        vectors = self._short_text_vectors([term] + names)
+        vectors = self.kb.short_texts.vectors([term] + names)
         return bool((vectors[1:] @ vectors[0]).max() >= NAME_MATCH)
-
-    def _short_text_vectors(self, texts: list[str]) -> np.ndarray:
-        """Query vectors of names and counted things, kept: the same few recur in answers."""
-        with self._short_texts_lock:
-            missing = [n for n in dict.fromkeys(texts) if n not in self._short_texts]
-        if missing:
-            # one at a time: the int8 encoder's vectors shift slightly with a batch's other
-            # texts, and a check must not depend on what was asked before
-            fresh = [self.kb.embedder.queries([t])[0] for t in missing]
-            with self._short_texts_lock:
-                for short, vec in zip(missing, fresh, strict=True):
-                    self._short_texts[short] = vec
-                while len(self._short_texts) > 20_000:
-                    self._short_texts.popitem(last=False)
-        with self._short_texts_lock:
-            return np.vstack([self._short_texts[n] for n in texts])
 
     # ---- composing -----------------------------------------------------------------------
     def _compose(self, question: str, asked: str, citations: list[Citation],
                  lang: str) -> Answer:
         """The lead says the fact of [1] in the reply language; a further citation is shown
         only when it gives such a fact too, the rest are pointed at (the Sources button)."""
-        match = _thing_matcher(self._short_text_vectors)
+        match = _thing_matcher(self.kb.short_texts.vectors)
         facts: list[str | None] = []
         for c in citations:
             fact = render.render(asked, c.quote, languages.detect(c.quote), lang, match)

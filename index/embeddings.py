@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,33 @@ class Embedder:
 
     def passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, "passage", progress)
+
+
+class ShortTexts:
+    """Query vectors of short texts (words, names, counted things), kept: the same few recur.
+    Each is embedded alone: the int8 encoder's vectors shift slightly with a batch's other texts,
+    and a feature or check must not depend on what was asked before."""
+
+    LIMIT = 20_000
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """One row per text, in order."""
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        with self._lock:
+            found = {t: self._kept[t] for t in texts if t in self._kept}
+        for t in dict.fromkeys(texts):
+            if t not in found:
+                found[t] = self.embedder.queries([t])[0]
+        with self._lock:
+            for t in found:
+                self._kept[t] = found[t]
+                self._kept.move_to_end(t)
+            while len(self._kept) > self.LIMIT:
+                self._kept.popitem(last=False)
+        return np.vstack([found[t] for t in texts])

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import articles as corpus
 from .articles import Article
-from .embeddings import Embedder
+from .embeddings import Embedder, ShortTexts
 from .faults import crash_point
 from .passages import split_article
 from .rank import Candidate, QuestionTerms, Ranked, Ranker
@@ -60,6 +60,7 @@ class KnowledgeBase:
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
         self.embedder = embedder
+        self.short_texts = ShortTexts(embedder)
         index_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(index_dir)
         self._lock_path = index_dir / "write.lock"
@@ -372,6 +373,10 @@ class KnowledgeBase:
         candidates = self.candidates(question, k)
         ranker = loading.result() if loading is not None else self.ranker
         return terms, ranker.rank(terms, candidates)
+
+    def answer_probability(self, terms: QuestionTerms, ranked: list[Ranked]) -> float:
+        """Calibrated probability that the best of `ranked` answers the question."""
+        return self.ranker.answer_probability(terms, ranked, self.short_texts.vectors)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the model and the ranker

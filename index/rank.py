@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from . import language as languages
 from . import text
 from .facts import Facts, folded
 from .search import Hit
+from .store import StoredPassage
 
 LEARNED = Path(__file__).with_name("learned")
 DECISION_FILE = "decision.json"
@@ -84,6 +85,7 @@ class QuestionTerms:
     asks_price: bool
     asks_when: bool
     asks_country: bool
+    words: tuple[str, ...]  # what its meaning rests on (match_words)
 
     @classmethod
     def of(cls, question: str) -> QuestionTerms:
@@ -106,7 +108,33 @@ class QuestionTerms:
             asks_price=text.asks_price(question),
             asks_when=text.asks_when(question),
             asks_country=text.asks_country(question),
+            words=match_words(question),
         )
+
+
+def match_words(sentence: str) -> tuple[str, ...]:
+    """The words a text's meaning rests on, lower-cased, each once: not function words, figures
+    or country names (features of their own)."""
+    kept = [w.lower() for w in text.words(sentence)
+            if len(w) > 2 and w.lower() not in languages.FUNCTION_WORDS
+            and not any(c.isdigit() for c in w) and not text.country_word(w)]
+    return tuple(dict.fromkeys(kept))
+
+
+Vectors = Callable[[list[str]], np.ndarray]  # short texts → their query vectors, one per row
+
+
+def word_match(q: QuestionTerms, passage: StoredPassage, vectors: Vectors) -> tuple[float, float]:
+    """For each of the question's words, the cosine of the nearest word of the sentence (with
+    its headline) by the model, across languages ("laptops" ~ "ordinateurs"): the least and the
+    mean. A sentence that names the country a question asks the capital of has no word near
+    "capital"."""
+    said = match_words(f"{passage.title} {passage.text}" if passage.paragraph > 0
+                       else passage.text)
+    if not q.words or not said:
+        return 1.0, 1.0
+    best = (vectors(list(q.words)) @ vectors(list(said)).T).max(axis=1)
+    return float(best.min()), float(best.mean())
 
 
 def _stem(word: str) -> str:
@@ -293,11 +321,12 @@ class Ranker:
         one_article = len({r.hit.passage.article_id for r in ranked}) == 1
         return self.veto_alone if one_article else self.veto
 
-    def answer_probability(self, ranked: list[Ranked]) -> float:
+    def answer_probability(self, q: QuestionTerms, ranked: list[Ranked],
+                           vectors: Vectors) -> float:
         """Calibrated probability that the best candidate answers the question."""
         if not ranked:
             return 0.0
-        return decision_probability(self.decision, decision_features(ranked))
+        return decision_probability(self.decision, decision_features(q, ranked, vectors))
 
 
 # the ranker's score of the best candidate (as a logit) and its lead over another article's best
@@ -305,13 +334,14 @@ class Ranker:
 # with it the decision answered fewer dev questions right), how many articles compete (one in a
 # new install, hundreds in a newsroom's: the cosines shift with it), whether the answer is in the
 # asker's language, and what the best sentence lacks of what the question asks (a near miss:
-# another country, figure or item than the one asked about)
+# another country, figure or item than the one asked about, or nothing of what it asks: a word
+# of the question that no word of the sentence is near, in any language)
 _TOP_FEATURES = ("dense", "relevance", "over_headline", "stem_coverage", "trigram_overlap",
                  "key_terms_missing", "key_term_coverage", "countries_missing", "digits_missing",
                  "article_key_term_coverage", "article_countries_missing", "same_language")
 DECISION_FEATURES = ("logit_top", "second_article_margin", "articles",
                      *_TOP_FEATURES, "count_unmet", "price_unmet", "date_unmet",
-                     "country_unmet")
+                     "country_unmet", "word_match_least", "word_match_mean")
 
 
 # what the question asks for, and what a sentence must hold to give it: a count, a price, a date
@@ -330,7 +360,7 @@ def lacks_what_is_asked(row: np.ndarray) -> bool:
     return any(_unmet(row))
 
 
-def decision_features(ranked: list[Ranked]) -> list[float]:
+def decision_features(q: QuestionTerms, ranked: list[Ranked], vectors: Vectors) -> list[float]:
     top = ranked[0]
     other_article = next((r.score for r in ranked[1:]
                           if r.hit.passage.article_id != top.hit.passage.article_id), 0.0)
@@ -339,7 +369,8 @@ def decision_features(ranked: list[Ranked]) -> list[float]:
     row = dict(zip(FEATURES, map(float, top.row), strict=True))
     return [math.log(p / (1 - p)), top.score - other_article,
             math.log(articles), *(row[name] for name in _TOP_FEATURES), *_unmet(top.row),
-            row["asks_country"] * (1 - row["names_country"])]
+            row["asks_country"] * (1 - row["names_country"]),
+            *word_match(q, top.hit.passage, vectors)]
 
 
 def decision_probability(decision: dict, x: list[float]) -> float:

@@ -100,7 +100,7 @@ def distinct_questions(count: int) -> list[str]:
 # where a warm ask spends its time: (owner, attribute, label); the full-text queries run in
 # threads beside the question's encoding, the rest one after another
 STAGES = (
-    (Embedder, "queries", "encoder (question, names, counted things)"),
+    (Embedder, "queries", "encoder (question, names, counted things, words)"),
     (Store, "full_text", "full-text queries (in threads)"),
     (Store, "languages", "SQLite: languages of passages written since the snapshot"),
     (Store, "passages", "SQLite: candidate passages"),

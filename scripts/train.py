@@ -11,9 +11,10 @@ question bank (eval/), deterministically.
 2. The ranker (LightGBM, pointwise) is fitted on the train articles' questions; its settings are
    chosen on dev.
 3. The decision (logistic regression on the best candidate's scores and what it lacks of the
-   question) is fitted on out-of-fold ranker scores of the train questions (folds by article),
-   and its threshold is chosen on dev among all articles for the target below; the curve it
-   came from is written beside it. So are the probability under which the best candidate is
+   question, its words matched across languages by the shipped model among them) is fitted on
+   out-of-fold ranker scores of the train questions (folds by article), and its threshold is
+   chosen on dev among all articles for the target below; the curve it came from is written
+   beside it. So are the probability under which the best candidate is
    nearly never right (1 in 10 on dev): under it the bot says "I don't know" whatever its answer
    checks say (chosen again on the questions in their own article alone, for a corpus of one
    article), and the one from which it is right at least 4 in 5 times: from it the bot answers
@@ -41,7 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.bank import Bank, Question, load_bank  # noqa: E402
 from index import learned_weights  # noqa: E402
-from index.embeddings import Embedder  # noqa: E402
+from index.embeddings import Embedder, ShortTexts  # noqa: E402
 from index.knowledge import RANKED_CANDIDATES, KnowledgeBase  # noqa: E402
 from index.rank import (  # noqa: E402
     DECISION_FEATURES,
@@ -52,6 +53,7 @@ from index.rank import (  # noqa: E402
     Boosters,
     QuestionTerms,
     Ranked,
+    Vectors,
     by_score,
     decision_features,
     decision_probability,
@@ -183,18 +185,19 @@ def recall_at_1(samples: list[Sample], booster) -> float:
     return sum(first_is_gold(s, ranked(s, booster)) for s in answerable) / max(1, len(answerable))
 
 
-def decision_rows(samples: list[Sample], booster) -> tuple[np.ndarray, np.ndarray]:
+def decision_rows(samples: list[Sample], booster, vectors: Vectors
+                  ) -> tuple[np.ndarray, np.ndarray]:
     x, y = [], []
     for s in samples:
         order = ranked(s, booster)
         if not order:
             continue
-        x.append(decision_features(order))
+        x.append(decision_features(s.terms, order, vectors))
         y.append(int(first_is_gold(s, order)))
     return np.asarray(x, dtype=np.float64), np.asarray(y)
 
 
-def fit_decision(train: list[Sample], params: dict, seed: int) -> dict:
+def fit_decision(train: list[Sample], params: dict, seed: int, vectors: Vectors) -> dict:
     """Logistic regression on out-of-fold ranker scores (folds by article), so that it learns
     how far to trust the ranker on articles it has not seen."""
     from sklearn.linear_model import LogisticRegression
@@ -206,7 +209,7 @@ def fit_decision(train: list[Sample], params: dict, seed: int) -> dict:
         held = [s for s in train if fold_of[s.question.article or s.question.question] == fold]
         rest = [s for s in train if fold_of[s.question.article or s.question.question] != fold]
         booster = fit_ranker(rest, params, seed)
-        x, y = decision_rows(held, booster)
+        x, y = decision_rows(held, booster, vectors)
         xs.append(x)
         ys.append(y)
     x, y = np.vstack(xs), np.concatenate(ys)
@@ -218,12 +221,14 @@ def fit_decision(train: list[Sample], params: dict, seed: int) -> dict:
             "intercept": round(intercept, 8)}
 
 
-def outcomes(samples: list[Sample], booster, decision: dict) -> list[tuple[float, bool, bool]]:
+def outcomes(samples: list[Sample], booster, decision: dict, vectors: Vectors
+             ) -> list[tuple[float, bool, bool]]:
     """(probability that the best answers, answerable, best is gold) per question."""
     out = []
     for s in samples:
         order = ranked(s, booster)
-        p = decision_probability(decision, decision_features(order)) if order else 0.0
+        p = (decision_probability(decision, decision_features(s.terms, order, vectors))
+             if order else 0.0)
         out.append((p, s.answerable, first_is_gold(s, order)))
     return out
 
@@ -358,10 +363,12 @@ def main(argv: list[str] | None = None) -> int:
                      100 * recall_at_1(dev_alone, booster))
         if r1 > best_r1:
             best_params, best_r1, best_booster = params, r1, booster
-    decision = fit_decision(train, best_params, args.seed)
+    # the words the decision matches across languages, by the shipped model
+    vectors = ShortTexts(Embedder(None, REPO / ".aidbot" / "models")).vectors
+    decision = fit_decision(train, best_params, args.seed, vectors)
     # the target is a reader's, among many articles: the threshold is chosen there
-    bank_points = outcomes(dev_bank, best_booster, decision)
-    alone_points = outcomes(dev_alone, best_booster, decision)
+    bank_points = outcomes(dev_bank, best_booster, decision, vectors)
+    alone_points = outcomes(dev_alone, best_booster, decision, vectors)
     rows = curve(bank_points)
     chosen = choose_threshold(rows)
     alone_rows = curve(alone_points)
