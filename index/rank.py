@@ -90,8 +90,7 @@ class QuestionTerms:
     @classmethod
     def of(cls, question: str) -> QuestionTerms:
         lang = languages.detect(question)
-        content = [w for w in text.words(question)
-                   if w.lower() not in languages.FUNCTION_WORDS and len(w) > 2]
+        content = _content_words(question)
         codes: set[str] = set()
         for w in text.words(question):
             codes |= text.countries(w)
@@ -112,12 +111,17 @@ class QuestionTerms:
         )
 
 
+def _content_words(sentence: str) -> list[str]:
+    """Its words but function words and those of one or two letters."""
+    return [w for w in text.words(sentence)
+            if len(w) > 2 and w.lower() not in languages.FUNCTION_WORDS]
+
+
 def match_words(sentence: str) -> tuple[str, ...]:
-    """The words a text's meaning rests on, lower-cased, each once: not function words, figures
-    or country names (features of their own)."""
-    kept = [w.lower() for w in text.words(sentence)
-            if len(w) > 2 and w.lower() not in languages.FUNCTION_WORDS
-            and not any(c.isdigit() for c in w) and not text.country_word(w)]
+    """The words a text's meaning rests on, lower-cased, each once: its content words but
+    figures and country names (features of their own)."""
+    kept = [w.lower() for w in _content_words(sentence)
+            if not any(c.isdigit() for c in w) and not text.country_word(w)]
     return tuple(dict.fromkeys(kept))
 
 

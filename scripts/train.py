@@ -87,12 +87,12 @@ class Sample:
 SEED_ARTICLE = sorted(p.stem for p in (REPO / "corpus").glob("*.md"))[0]
 
 
-def search_all(bank: Bank, work: Path, fold_models: list[Path],
+def search_all(bank: Bank, work: Path, shipped: Embedder, fold_models: list[Path],
                k: int = RANKED_CANDIDATES) -> dict[str, list[list]]:
     """setting → the candidates of every question of the bank, in order. With fold models (the
     passage model fine-tuned without one part of the train articles each), a train question is
     searched with the one that has not seen its article, as the shipped model meets new ones."""
-    embedders = [Embedder(None, REPO / ".aidbot" / "models")]
+    embedders = [shipped]
     embedders += [fold_embedder(path, REPO / ".aidbot" / "fold-models" / path.stem)
                   for path in fold_models]
     whole: dict[int, KnowledgeBase] = {}
@@ -333,11 +333,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     bank = load_bank()
+    # it searches the bank, and matches the decision's words across languages
+    shipped = Embedder(None, REPO / ".aidbot" / "models")
     if args.candidates and args.candidates.is_file():
         found = pickle.loads(args.candidates.read_bytes())
     else:
         with tempfile.TemporaryDirectory(prefix="aidbot-train-") as tmp:
-            found = search_all(bank, Path(tmp), args.fold_models)
+            found = search_all(bank, Path(tmp), shipped, args.fold_models)
         if args.candidates:
             args.candidates.write_bytes(pickle.dumps(found))
     samples = collect(bank, found)
@@ -364,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         if r1 > best_r1:
             best_params, best_r1, best_booster = params, r1, booster
     # the words the decision matches across languages, by the shipped model
-    vectors = ShortTexts(Embedder(None, REPO / ".aidbot" / "models")).vectors
+    vectors = ShortTexts(shipped).vectors
     decision = fit_decision(train, best_params, args.seed, vectors)
     # the target is a reader's, among many articles: the threshold is chosen there
     bank_points = outcomes(dev_bank, best_booster, decision, vectors)
