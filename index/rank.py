@@ -121,7 +121,7 @@ def match_words(sentence: str) -> tuple[str, ...]:
     """The words a text's meaning rests on, lower-cased, each once: its content words but
     figures and country names (features of their own)."""
     kept = [w.lower() for w in _content_words(sentence)
-            if not any(c.isdigit() for c in w) and not text.country_word(w)]
+            if not _digits(w) and not text.country_word(w)]
     return tuple(dict.fromkeys(kept))
 
 
