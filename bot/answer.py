@@ -217,8 +217,14 @@ def _thing_matcher(embed) -> render.Matcher:
     across languages ("ноутбуків" ~ "ordinateurs portables"); None when it is not clear."""
 
     def match(thing: str, nouns: list[str]) -> int | None:
-        vectors = embed([thing, *nouns])
-        similarity = vectors[1:] @ vectors[0]
+        # a noun is read up to three words, which may end in a participle ("ordinateurs
+        # portables destinés"): each of its leading parts is compared, the nearest one counts
+        parts = [[" ".join(words[:n]) for n in range(1, len(words) + 1)]
+                 for words in (noun.split() or [noun] for noun in nouns)]
+        flat = [part for noun_parts in parts for part in noun_parts]
+        vectors = embed([thing, *flat])
+        cosines = iter(vectors[1:] @ vectors[0])
+        similarity = [max(next(cosines) for _ in noun_parts) for noun_parts in parts]
         best = int(np.argmax(similarity))
         others = [s for i, s in enumerate(similarity) if i != best]
         if similarity[best] >= THING_MATCH and similarity[best] - max(others, default=-1.0) \

@@ -165,6 +165,12 @@ def test_a_new_learned_file_prepares_the_model_again(embedder, models_dir, monke
     assert bundled_model.prepared(models_dir) is None  # so prepare() runs the pipeline again
 
 
+def test_the_committed_deltas_are_in_the_model_the_bot_runs(embedder):
+    digest = learned_weights.learned_digest()
+    assert digest is not None, "index/learned/ lacks the passage model's deltas: run make train"
+    assert f"learned {digest}" in embedder.name
+
+
 def test_without_a_learned_file_the_weights_are_left_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(learned_weights, "LEARNED_FILE", tmp_path / "none.safetensors")
     (tmp_path / "model.safetensors").write_bytes(b"weights")

@@ -144,6 +144,23 @@ def test_training_is_deterministic():
     assert len(set(first)) == RANKERS  # each booster has its own seed
 
 
+def test_the_shipped_passage_model_has_not_seen_the_shipped_article():
+    """Fine-tuned on an article, the passage model puts its sentences first for questions that
+    an article added later answers: the shipped one is the fold model that left it out."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train
+
+    from bot.bank import load_bank
+
+    bank = load_bank()
+    shipped = sorted(path.stem for path in (REPO / "corpus").glob("*.md"))
+    part = train.shipped_fold(bank, 2)
+    assert all(bank.splits[a] != "train" or bank.train_fold(a, "", 2) == part for a in shipped)
+    fine_tuned_on = [a for a, split in bank.splits.items()
+                     if split == "train" and bank.train_fold(a, "", 2) != part]
+    assert fine_tuned_on and not set(shipped) & set(fine_tuned_on)
+
+
 @pytest.mark.parametrize("body", [
     "Les leaders de cette coalition sont l’Estonie et le Luxembourg.",
     "Латвія передала 1 000 роутерів, а ЗСУ отримали їх у 2025 році.",
