@@ -58,7 +58,7 @@ def test_files_of_other_features_are_refused(tmp_path):
     with pytest.raises(LearnedFilesMissing, match="make train"):
         Ranker(tmp_path)
     shutil.copy(LEARNED / DECISION_FILE, tmp_path / DECISION_FILE)
-    (tmp_path / f"ranker-{RANKERS - 1}.txt").unlink()
+    (tmp_path / f"ranker-{RANKERS - 1}.txt.gz").unlink()
     with pytest.raises(LearnedFilesMissing, match="make train"):
         Ranker(tmp_path)
 
