@@ -8,6 +8,7 @@ gate: the ranker learns how much each one counts.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from collections.abc import Callable, Iterable
@@ -256,7 +257,7 @@ class LearnedFilesMissing(RuntimeError):
 
 
 def ranker_files(folder: Path) -> list[Path]:
-    return [folder / f"ranker-{k}.txt" for k in range(RANKERS)]
+    return [folder / f"ranker-{k}.txt.gz" for k in range(RANKERS)]
 
 
 class Boosters:
@@ -269,8 +270,9 @@ class Boosters:
         return np.mean([b.predict(rows, num_threads=num_threads) for b in self.boosters], axis=0)
 
     def save(self, folder: Path) -> None:
+        # gzip without a time stamp: the same booster gives the same file (make train)
         for booster, path in zip(self.boosters, ranker_files(folder), strict=True):
-            booster.save_model(str(path))
+            path.write_bytes(gzip.compress(booster.model_to_string().encode(), mtime=0))
 
     @classmethod
     def load(cls, folder: Path) -> Boosters:
@@ -280,7 +282,8 @@ class Boosters:
         if not all(path.is_file() for path in files):
             raise LearnedFilesMissing(f"{folder} lacks the learned ranker: run `make train` to "
                                       "rebuild it from the question bank")
-        boosters = [lightgbm.Booster(model_file=str(path)) for path in files]
+        boosters = [lightgbm.Booster(model_str=gzip.decompress(path.read_bytes()).decode())
+                    for path in files]
         if any(tuple(b.feature_name()) != FEATURES for b in boosters):
             raise LearnedFilesMissing(f"{folder} holds a ranker trained on other features: run "
                                       "`make train`")

