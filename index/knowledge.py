@@ -20,7 +20,7 @@ from .articles import Article
 from .embeddings import Embedder, ShortTexts
 from .faults import crash_point
 from .passages import split_article
-from .rank import Candidate, QuestionTerms, Ranked, Ranker
+from .rank import LEARNED, Candidate, QuestionTerms, Ranked, Ranker
 from .search import Hit, cosine_scores, match_expression, rank_hits, trigram_expression
 from .store import NewPassage, PassageLanguages, Store, StoredArticle, suits
 
@@ -56,8 +56,10 @@ def _info(a: StoredArticle) -> ArticleInfo:
 
 class KnowledgeBase:
     def __init__(self, corpus_dir: Path, index_dir: Path, embedder: Embedder,
-                 sync: bool = True):
+                 sync: bool = True, learned: Path = LEARNED):
+        """learned: the folder of the ranker and decision (`make train` measures new ones)."""
         self.corpus_dir = corpus_dir
+        self.learned = learned
         self.index_dir = index_dir
         self.embedder = embedder
         self.short_texts = ShortTexts(embedder)
@@ -333,7 +335,7 @@ class KnowledgeBase:
     def ranker(self) -> Ranker:
         with self._ranker_lock:
             if self._ranker is None:
-                self._ranker = Ranker()
+                self._ranker = Ranker(self.learned)
             return self._ranker
 
     def candidates(self, question: str, k: int = RANKED_CANDIDATES) -> list[Candidate]:

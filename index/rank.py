@@ -303,8 +303,8 @@ class Ranker:
         if tuple(self.decision.get("features", ())) != DECISION_FEATURES:
             raise LearnedFilesMissing(f"{decision_file} has other features: run `make train`")
         self.threshold = float(self.decision["threshold"])
-        # under this probability the best candidate is nearly never an answer: no check can
-        # make it one
+        # under this probability no check can make the best candidate an answer: chosen so that
+        # the bot's answers meet the decision's target on dev (scripts/train.py)
         self.veto = float(self.decision["veto_below"])
         # the same, when every candidate is of one article (a new install holds the seed article
         # alone): there the decision's probabilities run higher for the same odds of being right

@@ -144,6 +144,23 @@ def test_training_is_deterministic():
     assert len(set(first)) == RANKERS  # each booster has its own seed
 
 
+def test_the_veto_is_where_the_bots_own_answers_meet_the_target():
+    """(probability, the answer checks pass, answerable, best is gold): the checks decide under
+    the sure bound, so an unanswerable question they refuse costs nothing, and one they let
+    through is wrong unless vetoed."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train
+
+    points = [(0.9, False, True, True), (0.3, True, True, True), (0.2, True, False, False),
+              (0.4, False, False, False)] + [(0.1, False, False, False)] * 3
+    assert train.choose_veto(points, sure=0.5)["threshold"] == 0.21
+    decision = json.loads((LEARNED / DECISION_FILE).read_text(encoding="utf-8"))
+    chosen, target = decision["bot_chosen_on_dev"], decision["target"]
+    assert decision["veto_below"] == chosen["threshold"] < decision["answer_above"]
+    assert chosen["wrong"] <= target["max_wrong"]
+    assert chosen["not_found_accuracy"] >= target["min_not_found"]
+
+
 def test_the_shipped_passage_model_has_not_seen_the_shipped_article():
     """Fine-tuned on an article, the passage model puts its sentences first for questions that
     an article added later answers: the shipped one is the fold model that left it out."""
