@@ -38,18 +38,20 @@ def cases() -> list[Case]:
             sentence = next((s for s in sentences.get(article, ()) if quote in s), None)
             if sentence is None:
                 continue
+            lang = languages.detect(sentence)
             asked: list[list[str]] = []
 
             def record(thing: str, nouns: list[str], asked: list = asked) -> None:
-                asked.append([thing, list(nouns)])
+                asked.append([thing, list(nouns)])  # and no choice: the lead goes on without
                 return None
 
-            render.render(q.question, sentence, languages.detect(sentence), q.lang, record)
+            render.render(q.question, sentence, lang, q.lang, record)
             if not asked:
                 continue  # the words alone decided, or there was nothing to choose from
             thing, nouns = asked[0]
             start = sentence.index(quote)
-            named = [f for f in render.figures(sentence, languages.detect(sentence))
+            # the figures whose nouns the matcher was given (render._render_figure's "named")
+            named = [f for f in render.figures(sentence, lang)
                      if f.kind == "count" and not f.currency and f.noun]
             found.append((thing, nouns, [start <= f.start and f.end <= start + len(quote)
                                          for f in named]))
