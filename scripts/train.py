@@ -95,6 +95,23 @@ class Sample:
 SEED_ARTICLE = sorted(p.stem for p in (REPO / "corpus").glob("*.md"))[0]
 
 
+def home_of(q: Question) -> str:
+    """The article a question meets alone (off-topic questions: the seed article)."""
+    return q.article or SEED_ARTICLE
+
+
+def answerable_in(q: Question, setting: str) -> bool:
+    """Whether an article of the setting's corpus answers it: the whole bank's, or its home's."""
+    return q.answerable if setting == "bank" else any(
+        article_id == home_of(q) for article_id, _ in q.answers)
+
+
+def index_dir(work: Path, corpus: str, model: int = 0) -> Path:
+    """Where a knowledge base of `corpus` ("bank" or an article id) is kept, embedded by the
+    model-th passage model (0: the shipped one), so that a later step reuses it."""
+    return work / f"{corpus}-{model}"
+
+
 def search_all(bank: Bank, work: Path, shipped: Embedder, folds: list[Embedder],
                k: int = RANKED_CANDIDATES) -> dict[str, list[list]]:
     """setting → the candidates of every question of the bank, in order. With fold models (the
@@ -110,12 +127,14 @@ def search_all(bank: Bank, work: Path, shipped: Embedder, folds: list[Embedder],
             model = 0
             if folds and q.split == "train":
                 model = 1 + bank.train_fold(q.article, q.question, len(folds))
+                if embedders[model] is shipped:
+                    model = 0  # the shipped model's own indexes, not a second copy of them
             if model not in whole:
-                whole[model] = open_index(bank.article_files, work / f"bank-{model}",
+                whole[model] = open_index(bank.article_files, index_dir(work, "bank", model),
                                           embedders[model])
-            home = q.article or SEED_ARTICLE
+            home = home_of(q)
             if (model, home) not in alone:
-                alone[model, home] = open_index([paths[home]], work / f"{home}-{model}",
+                alone[model, home] = open_index([paths[home]], index_dir(work, home, model),
                                                 embedders[model])
             found["bank"].append(whole[model].candidates(q.question, k))
             found["alone"].append(alone[model, home].candidates(q.question, k))
@@ -157,10 +176,8 @@ def collect(bank: Bank, found: dict[str, list[list]]) -> list[Sample]:
             rows = features(terms, candidates)
             labels = np.array([q.is_gold(c.hit.passage.article_id, c.hit.passage.text)
                                for c in candidates], dtype=np.int8)
-            home = q.article or SEED_ARTICLE
-            answerable = q.answerable if setting == "bank" else any(
-                article_id == home for article_id, _ in q.answers)
-            samples.append(Sample(setting, q, terms, candidates, rows, labels, answerable))
+            samples.append(Sample(setting, q, terms, candidates, rows, labels,
+                                  answerable_in(q, setting)))
     return samples
 
 
@@ -280,25 +297,25 @@ def checked_outcomes(bank: Bank, questions: list[Question], work: Path, embedder
                      learned: Path) -> dict[str, list[tuple[float, bool, bool, bool]]]:
     """setting → (probability that the best answers, the bot's answer checks pass, answerable,
     best is gold) per question, by the bot's own answer path with the learned files in
-    `learned`, neither vetoed nor sure: the checks alone decide."""
+    `learned`, neither vetoed nor sure: the checks alone decide. The shipped model's indexes
+    in `work` (search_all's) are reused."""
     paths = {path.stem: path for path in bank.article_files}
     answerers: dict[str, Answerer] = {}
     found: dict[str, list[tuple[float, bool, bool, bool]]] = {"bank": [], "alone": []}
     try:
         for q in questions:
-            home = q.article or SEED_ARTICLE
+            home = home_of(q)
             for setting, key, files in (("bank", "bank", bank.article_files),
                                         ("alone", home, [paths[home]])):
                 if key not in answerers:
-                    kb = open_index(files, work / f"checked-{key}", embedder, learned)
+                    kb = open_index(files, index_dir(work, key), embedder, learned)
                     kb.ranker.veto = kb.ranker.veto_alone = 0.0
                     kb.ranker.sure = float("inf")
                     answerers[key] = Answerer(kb)
                 selection = answerers[key].select(clean_question(q.question))
                 best = selection.ranked[0].hit.passage if selection.ranked else None
-                answerable = q.answerable if setting == "bank" else any(
-                    article_id == home for article_id, _ in q.answers)
-                found[setting].append((selection.probability, bool(selection.chosen), answerable,
+                found[setting].append((selection.probability, bool(selection.chosen),
+                                       answerable_in(q, setting),
                                        best is not None and q.is_gold(best.article_id, best.text)))
     finally:
         for answerer in answerers.values():
@@ -376,6 +393,13 @@ def main(argv: list[str] | None = None) -> int:
                              "dev figures)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # one folder for the knowledge bases: the search's, the veto's check reuses the shipped
+    # model's
+    with tempfile.TemporaryDirectory(prefix="aidbot-train-") as tmp:
+        return rebuild(args, Path(tmp))
+
+
+def rebuild(args: argparse.Namespace, work: Path) -> int:
     bank = load_bank()
     folds = [fold_embedder(path) for path in args.fold_models]
     if folds:
@@ -388,8 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.candidates and args.candidates.is_file():
         found = pickle.loads(args.candidates.read_bytes())
     else:
-        with tempfile.TemporaryDirectory(prefix="aidbot-train-") as tmp:
-            found = search_all(bank, Path(tmp), shipped, folds)
+        found = search_all(bank, work, shipped, folds)
         if args.candidates:
             args.candidates.write_bytes(pickle.dumps(found))
     samples = collect(bank, found)
@@ -447,8 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(shipped_deltas, out / learned_weights.LEARNED_FILE.name)
     (out / DECISION_FILE).write_text(json.dumps(decision, indent=1) + "\n", encoding="utf-8")
     # the vetoes need the bot's answer checks with this ranker and decision
-    with tempfile.TemporaryDirectory(prefix="aidbot-train-") as tmp:
-        checked = checked_outcomes(bank, [s.question for s in dev_bank], Path(tmp), shipped, out)
+    checked = checked_outcomes(bank, [s.question for s in dev_bank], work, shipped, out)
     vetoes = {setting: choose_veto(points, decision["answer_above"])
               for setting, points in checked.items()}
     decision.update({
