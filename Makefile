@@ -31,7 +31,7 @@ FOLDS := .aidbot/finetune/fold0.safetensors .aidbot/finetune/fold1.safetensors
 # rebuild every learned file in index/learned/ from the question bank: the passage model
 # fine-tuned twice, each time without one half of the train articles (about 20 min each on 2
 # cores, kept in .aidbot/finetune/), the one that has not seen the half holding the shipped
-# article shipped; then the ranker and "I don't know" decision on their candidates (15 min)
+# article shipped; then the ranker and "I don't know" decision on their candidates (about 12 min)
 train: install $(FOLDS)
 	$(BIN)/python scripts/train.py --fold-models $(FOLDS)
 
