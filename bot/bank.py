@@ -8,12 +8,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.articles import corpus_files, read_corpus_file
+from index.articles import article_id, corpus_files, read_corpus_file
 from index.passages import split_article
 
 BANK = Path(__file__).resolve().parents[1] / "eval"
 SEED_CORPUS = BANK.parent / "corpus"
 SPLITS = ("train", "dev", "test")
+# the shares in which off-topic questions (about no article) are spread over the splits: those of
+# the bank's first 32 articles (20 / 6 / 6), fixed so that adding articles moves no question from
+# one split to another
+UNATTACHED_SHARES = {"train": 20 / 32, "dev": 6 / 32, "test": 6 / 32}
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Bank:
     article_files: list[Path]
     questions: list[Question]
     splits: dict[str, str]  # article id → split
+    halves: dict[str, int]  # train article id → the part of the train articles it is in
 
     def of_split(self, *splits: str) -> list[Question]:
         return [q for q in self.questions if q.split in splits]
@@ -48,8 +53,10 @@ class Bank:
         score an unseen article's."""
         if article is None:
             return _text_hash(question) % folds
-        train = sorted(a for a, split in self.splits.items() if split == "train")
-        return train.index(article) % folds
+        if folds != len(set(self.halves.values())):
+            raise ValueError(f"eval/folds.json splits the train articles in "
+                             f"{len(set(self.halves.values()))} parts, not {folds}")
+        return self.halves[article]
 
 
 def _text_hash(question: str) -> int:
@@ -57,12 +64,12 @@ def _text_hash(question: str) -> int:
     return int(hashlib.sha256(question.encode("utf-8")).hexdigest()[:8], 16)
 
 
-def _split_of_unattached(question: str, weights: dict[str, float]) -> str:
-    """Off-topic questions belong to no article: a stable hash spreads them like the articles."""
+def _split_of_unattached(question: str) -> str:
+    """Off-topic questions belong to no article: a stable hash spreads them in fixed shares."""
     x = _text_hash(question) / 0xFFFFFFFF
     total = 0.0
     for split in SPLITS:
-        total += weights[split]
+        total += UNATTACHED_SHARES[split]
         if x <= total:
             return split
     return SPLITS[-1]
@@ -72,14 +79,21 @@ def load_bank(root: Path = BANK, seed_corpus: Path = SEED_CORPUS) -> Bank:
     files = corpus_files(seed_corpus) + corpus_files(root / "articles")
     splits: dict[str, str] = {}
     for split, ids in json.loads((root / "splits.json").read_text(encoding="utf-8")).items():
-        for article_id in ids:
-            splits[article_id] = split
+        for listed in ids:
+            splits[listed] = split
     known = {p.stem for p in files}
     if known != splits.keys():
         raise ValueError(f"eval/splits.json does not list exactly the bank's articles: "
                          f"missing {sorted(known - splits.keys())}, "
                          f"unknown {sorted(splits.keys() - known)}")
-    weights = {s: sum(v == s for v in splits.values()) / len(splits) for s in SPLITS}
+    # each train article's part, listed so that adding articles moves none from one to another
+    halves = {listed: part for part, ids in enumerate(json.loads(
+        (root / "folds.json").read_text(encoding="utf-8"))) for listed in ids}
+    train = {a for a, split in splits.items() if split == "train"}
+    if halves.keys() != train:
+        raise ValueError(f"eval/folds.json does not list exactly the train articles: "
+                         f"missing {sorted(train - halves.keys())}, "
+                         f"unknown {sorted(halves.keys() - train)}")
     questions = []
     for path in sorted((root / "questions").glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -90,27 +104,31 @@ def load_bank(root: Path = BANK, seed_corpus: Path = SEED_CORPUS) -> Bank:
             except ValueError as exc:
                 raise ValueError(f"{path}:{n}: not JSON ({exc})") from None
             article = row.get("article")
-            split = splits[article] if article else _split_of_unattached(row["question"], weights)
+            split = splits[article] if article else _split_of_unattached(row["question"])
             answers = tuple((a["article"], a["quote"]) for a in row.get("answers") or ())
             kind = row.get("kind") or ("answerable" if answers else "near_miss")
             questions.append(Question(row["question"], row.get("lang", "?"), article, answers,
                                       kind, split))
-    return Bank(files, questions, splits)
+    return Bank(files, questions, splits, halves)
 
 
 def check_bank(bank: Bank) -> list[str]:
-    """Every label names an article of the bank and a part of exactly one of its sentences."""
+    """Every article's id is that of its words (as `aidbot add` names it), and every label names
+    an article of the bank and a part of exactly one of its sentences."""
     sentences = {}
+    problems = []
     for path in bank.article_files:
         article = read_corpus_file(path)
+        if article.id != article_id(article.title, article.text) or path.stem != article.id:
+            problems.append(f"{path.name}: its id is not that of its title and text "
+                            f"({article_id(article.title, article.text)})")
         sentences[article.id] = [p.text for p in split_article(article) if p.paragraph > 0]
-    problems = []
     for q in bank.questions:
         if q.article is not None and q.article not in sentences:
             problems.append(f"{q.question!r}: unknown article {q.article}")
-        for article_id, quote in q.answers:
-            found = [s for s in sentences.get(article_id, []) if quote in s]
+        for answering, quote in q.answers:
+            found = [s for s in sentences.get(answering, []) if quote in s]
             if len(found) != 1:
                 problems.append(f"{q.question!r}: {quote!r} is in {len(found)} sentences of "
-                                f"{article_id}")
+                                f"{answering}")
     return problems

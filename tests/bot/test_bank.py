@@ -1,8 +1,9 @@
 """The question bank is what the learned parts are trained and measured on: its labels must hold."""
 
+import json
 from collections import Counter
 
-from bot.bank import check_bank, load_bank
+from bot.bank import SEED_CORPUS, check_bank, load_bank
 
 
 def test_every_label_stands_in_exactly_one_sentence_of_its_article():
@@ -35,3 +36,18 @@ def test_the_train_articles_fall_in_folds_that_split_them_by_article():
             assert bank.train_fold(q.article, q.question, 2) == bank.train_fold(q.article, "", 2)
     assert {bank.train_fold(None, q.question, 2) for q in bank.of_split("train")
             if not q.article} == {0, 1}
+
+
+def test_an_article_whose_words_changed_after_it_was_named_is_reported(tmp_path):
+    seed = sorted(SEED_CORPUS.glob("*.md"))[0]
+    bank_dir, corpus = tmp_path / "eval", tmp_path / "corpus"
+    (bank_dir / "articles").mkdir(parents=True)
+    (bank_dir / "questions").mkdir()
+    corpus.mkdir()
+    words = seed.read_text(encoding="utf-8")
+    edited = words[:-1] + " Fin." + words[-1]  # a word more than the id was computed from
+    (bank_dir / "articles" / seed.name).write_text(edited, encoding="utf-8")
+    (bank_dir / "splits.json").write_text(json.dumps({"train": [seed.stem], "dev": [], "test": []}))
+    (bank_dir / "folds.json").write_text(json.dumps([[seed.stem]]))
+    problems = check_bank(load_bank(bank_dir, corpus))
+    assert len(problems) == 1 and problems[0].startswith(f"{seed.name}: its id is not")
