@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.articles import article_id, corpus_files, read_corpus_file
 from index.passages import split_article
+
+if TYPE_CHECKING:
+    from index.embeddings import Embedder
+    from index.knowledge import KnowledgeBase
 
 BANK = Path(__file__).resolve().parents[1] / "eval"
 SEED_CORPUS = BANK.parent / "corpus"
@@ -53,9 +59,10 @@ class Bank:
         score an unseen article's."""
         if article is None:
             return _text_hash(question) % folds
-        if folds != len(set(self.halves.values())):
-            raise ValueError(f"eval/folds.json splits the train articles in "
-                             f"{len(set(self.halves.values()))} parts, not {folds}")
+        parts = len(set(self.halves.values()))
+        if folds != parts:
+            raise ValueError(f"eval/folds.json splits the train articles in {parts} parts, "
+                             f"not {folds}")
         return self.halves[article]
 
 
@@ -81,19 +88,12 @@ def load_bank(root: Path = BANK, seed_corpus: Path = SEED_CORPUS) -> Bank:
     for split, ids in json.loads((root / "splits.json").read_text(encoding="utf-8")).items():
         for listed in ids:
             splits[listed] = split
-    known = {p.stem for p in files}
-    if known != splits.keys():
-        raise ValueError(f"eval/splits.json does not list exactly the bank's articles: "
-                         f"missing {sorted(known - splits.keys())}, "
-                         f"unknown {sorted(splits.keys() - known)}")
+    _lists_exactly("splits.json", "the bank's articles", splits.keys(), {p.stem for p in files})
     # each train article's part, listed so that adding articles moves none from one to another
     halves = {listed: part for part, ids in enumerate(json.loads(
         (root / "folds.json").read_text(encoding="utf-8"))) for listed in ids}
-    train = {a for a, split in splits.items() if split == "train"}
-    if halves.keys() != train:
-        raise ValueError(f"eval/folds.json does not list exactly the train articles: "
-                         f"missing {sorted(train - halves.keys())}, "
-                         f"unknown {sorted(halves.keys() - train)}")
+    _lists_exactly("folds.json", "the train articles", halves.keys(),
+                   {a for a, split in splits.items() if split == "train"})
     questions = []
     for path in sorted((root / "questions").glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -110,6 +110,26 @@ def load_bank(root: Path = BANK, seed_corpus: Path = SEED_CORPUS) -> Bank:
             questions.append(Question(row["question"], row.get("lang", "?"), article, answers,
                                       kind, split))
     return Bank(files, questions, splits, halves)
+
+
+def _lists_exactly(file: str, what: str, listed: set[str], expected: set[str]) -> None:
+    if listed != expected:
+        raise ValueError(f"eval/{file} does not list exactly {what}: missing "
+                         f"{sorted(expected - listed)}, unknown {sorted(listed - expected)}")
+
+
+def knowledge_of(article_files: list[Path], work: Path, embedder: Embedder,
+                 learned: Path | None = None) -> KnowledgeBase:
+    """A knowledge base of these articles of the bank, in `work` (the shipped learned files
+    unless `learned` names others)."""
+    from index.knowledge import KnowledgeBase
+    from index.rank import LEARNED
+
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for path in article_files:
+        shutil.copy(path, corpus / path.name)
+    return KnowledgeBase(corpus, work / "index", embedder, learned=learned or LEARNED)
 
 
 def check_bank(bank: Bank) -> list[str]:

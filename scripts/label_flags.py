@@ -1,5 +1,5 @@
 """Articles added to the question bank: which (question, sentence) pairs may be answers that no
-label lists yet, for a reader to decide (eval/README.md, "Growing the bank").
+label lists yet, for a reader to decide (eval/README.md, "Adding articles to the bank").
 
 Every question of the bank is searched in a knowledge base of the added articles alone, and every
 question about an added article in one of the whole bank. Among a question's three best
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -23,19 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.bank import Question, load_bank  # noqa: E402
+from bot.bank import Question, knowledge_of, load_bank  # noqa: E402
 from index.embeddings import Embedder  # noqa: E402
 from index.knowledge import KnowledgeBase  # noqa: E402
 
 BEST = 3
-
-
-def open_index(files: list[Path], work: Path, embedder: Embedder) -> KnowledgeBase:
-    corpus = work / "corpus"
-    corpus.mkdir(parents=True)
-    for path in files:
-        shutil.copy(path, corpus / path.name)
-    return KnowledgeBase(corpus, work / "index", embedder)
 
 
 def flagged(kb: KnowledgeBase, q: Question, min_score: float, min_probability: float
@@ -66,9 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     embedder = Embedder(None, REPO / ".aidbot" / "models")
     rows = []
     with tempfile.TemporaryDirectory(prefix="aidbot-flags-") as tmp:
-        new = open_index([p for p in bank.article_files if p.stem in added], Path(tmp, "added"),
+        new = knowledge_of([p for p in bank.article_files if p.stem in added], Path(tmp, "added"),
                          embedder)
-        whole = open_index(bank.article_files, Path(tmp, "whole"), embedder)
+        whole = knowledge_of(bank.article_files, Path(tmp, "whole"), embedder)
         try:
             for q in bank.questions:
                 kb = whole if q.article in added else new

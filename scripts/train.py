@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.answer import Answerer, clean_question  # noqa: E402
-from bot.bank import Bank, Question, load_bank  # noqa: E402
+from bot.bank import Bank, Question, knowledge_of, load_bank  # noqa: E402
 from index import learned_weights  # noqa: E402
 from index.embeddings import Embedder, ShortTexts  # noqa: E402
 from index.knowledge import RANKED_CANDIDATES, KnowledgeBase  # noqa: E402
@@ -130,11 +130,11 @@ def search_all(bank: Bank, work: Path, shipped: Embedder, folds: list[Embedder],
                 if embedders[model] is shipped:
                     model = 0  # the shipped model's own indexes, not a second copy of them
             if model not in whole:
-                whole[model] = open_index(bank.article_files, index_dir(work, "bank", model),
+                whole[model] = knowledge_of(bank.article_files, index_dir(work, "bank", model),
                                           embedders[model])
             home = home_of(q)
             if (model, home) not in alone:
-                alone[model, home] = open_index([paths[home]], index_dir(work, home, model),
+                alone[model, home] = knowledge_of([paths[home]], index_dir(work, home, model),
                                                 embedders[model])
             found["bank"].append(whole[model].candidates(q.question, k))
             found["alone"].append(alone[model, home].candidates(q.question, k))
@@ -308,7 +308,7 @@ def checked_outcomes(bank: Bank, questions: list[Question], work: Path, embedder
             for setting, key, files in (("bank", "bank", bank.article_files),
                                         ("alone", home, [paths[home]])):
                 if key not in answerers:
-                    kb = open_index(files, index_dir(work, key), embedder, learned)
+                    kb = knowledge_of(files, index_dir(work, key), embedder, learned)
                     kb.ranker.veto = kb.ranker.veto_alone = 0.0
                     kb.ranker.sure = float("inf")
                     answerers[key] = Answerer(kb)
@@ -363,15 +363,6 @@ def choose_extra(samples: list[Sample], booster) -> float:
         if chosen and sum(chosen) / len(chosen) >= 0.8:
             best = float(t)
     return best
-
-
-def open_index(article_files: list[Path], work: Path, embedder: Embedder,
-               learned: Path = LEARNED) -> KnowledgeBase:
-    corpus = work / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    for path in article_files:
-        shutil.copy(path, corpus / path.name)
-    return KnowledgeBase(corpus, work / "index", embedder, learned=learned)
 
 
 def main(argv: list[str] | None = None) -> int:
